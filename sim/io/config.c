@@ -1,0 +1,511 @@
+/*
+ * config.c - the key table and the INI reader (libinih).
+ *
+ * Every key lives in cfg_keys[] with its section, default, type and help;
+ * nothing else in vmsim knows key names. libinih's handler gets no line
+ * numbers in Debian's build, so the reader counts lines itself through
+ * ini_parse_stream() with a line-counting reader, and an error names the
+ * exact line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "lib/compiler.h"
+#include "io/config.h"
+#include "io/diag.h"
+
+enum cfg_type {
+	CFG_SIZE,       /* bytes, with K/M/G/T suffixes */
+	CFG_U64,        /* plain number (decimal or 0x) */
+	CFG_UINT,       /* small plain number */
+	CFG_TIME,       /* duration in ns, with ns/us/ms/s suffixes */
+	CFG_RLIMIT,     /* size or "unlimited" */
+	CFG_BOOL,       /* true/false, yes/no, on/off, 1/0 */
+	CFG_LAYOUT,     /* topdown or legacy */
+};
+
+struct cfg_key {
+	const char *name;     /* unique across sections */
+	const char *section;  /* where it is documented */
+	enum cfg_type type;   /* how the value is parsed */
+	size_t offset;        /* field in struct sim_config */
+	const char *def;      /* default, as text (parsed by cfg_defaults) */
+	uint64_t min, max;    /* accepted range (inclusive) */
+	const char *help;     /* one line for README and --help */
+};
+
+#define F(field) offsetof(struct sim_config, field)
+#define GiB (1ull << 30)
+
+static const struct cfg_key cfg_keys[] = {
+	{ "memory_size", "machine", CFG_SIZE, F(memory_size), "1G", 1, 1ull << 50,
+	  "simulated physical memory" },
+	{ "page_size", "machine", CFG_SIZE, F(page_size), "4K", 1, 1ull << 30,
+	  "bytes per page, a power of two (4K, 8K, 16K, 64K, ...)" },
+	{ "max_order", "machine", CFG_UINT, F(max_order), "10", 0, 30,
+	  "largest buddy order (Linux: 10)" },
+	{ "cpus", "machine", CFG_UINT, F(cpus), "1", 1, 4096,
+	  "simulated CPUs" },
+	{ "va_bits", "layout", CFG_UINT, F(va_bits), "48", 16, 64,
+	  "virtual address bits" },
+	{ "task_size", "layout", CFG_U64, F(task_size), "0x7ffffffff000", 1, UINT64_MAX,
+	  "end of user space (TASK_SIZE)" },
+	{ "mmap_min_addr", "layout", CFG_SIZE, F(mmap_min_addr), "64K", 0, UINT64_MAX,
+	  "lowest address mmap hands out without MAP_FIXED" },
+	{ "stack_rlimit", "layout", CFG_RLIMIT, F(stack_rlimit), "8M", 0, UINT64_MAX,
+	  "RLIMIT_STACK (or unlimited); sets mmap_base" },
+	{ "stack_guard_gap", "layout", CFG_SIZE, F(stack_guard_gap), "1M", 0, UINT64_MAX,
+	  "gap kept free below a growsdown VMA" },
+	{ "mmap_base", "layout", CFG_U64, F(mmap_base), "0", 0, UINT64_MAX,
+	  "top of the mmap area; 0 derives it as Linux does" },
+	{ "mmap_layout", "layout", CFG_LAYOUT, F(mmap_layout), "topdown", 0, 1,
+	  "topdown, or legacy (bottom-up from task_size/3)" },
+	{ "max_map_count", "layout", CFG_U64, F(max_map_count), "65530", 1, UINT64_MAX,
+	  "most VMAs in one address space" },
+	{ "address_space_limit", "layout", CFG_RLIMIT, F(address_space_limit), "unlimited", 0, UINT64_MAX,
+	  "RLIMIT_AS (or unlimited)" },
+	{ "cost_kalloc_ns", "costs", CFG_TIME, F(cost_kalloc_ns), "100ns", 0, UINT64_MAX,
+	  "one buddy allocation" },
+	{ "cost_kfree_ns", "costs", CFG_TIME, F(cost_kfree_ns), "80ns", 0, UINT64_MAX,
+	  "one buddy free" },
+	{ "cost_syscall_ns", "costs", CFG_TIME, F(cost_syscall_ns), "100ns", 0, UINT64_MAX,
+	  "entering and leaving the kernel" },
+	{ "cost_vma_op_ns", "costs", CFG_TIME, F(cost_vma_op_ns), "500ns", 0, UINT64_MAX,
+	  "one mmap/munmap/mprotect/brk VMA update" },
+	{ "cost_fault_ns", "costs", CFG_TIME, F(cost_fault_ns), "1000ns", 0, UINT64_MAX,
+	  "page-fault entry and exit" },
+	{ "cost_zero_page_ns", "costs", CFG_TIME, F(cost_zero_page_ns), "250ns", 0, UINT64_MAX,
+	  "zeroing one 4K of a new page (scaled by page size)" },
+	{ "cost_tlb_hit_ns", "costs", CFG_TIME, F(cost_tlb_hit_ns), "1ns", 0, UINT64_MAX,
+	  "a translation served by the TLB" },
+	{ "cost_walk_level_ns", "costs", CFG_TIME, F(cost_walk_level_ns), "20ns", 0, UINT64_MAX,
+	  "one page-table level of a walk" },
+	{ "cost_context_switch_ns", "costs", CFG_TIME, F(cost_context_switch_ns), "2us", 0, UINT64_MAX,
+	  "switching processes on a CPU" },
+	{ "sample_interval_ns", "run", CFG_TIME, F(sample_interval_ns), "10us", 0, UINT64_MAX,
+	  "time-series sampling period (0: no time series)" },
+	{ "seed", "run", CFG_U64, F(seed), "1", 0, UINT64_MAX,
+	  "seed of every random generator in the run" },
+	{ "validate", "run", CFG_BOOL, F(validate), "false", 0, 1,
+	  "run the full validators after every operation" },
+};
+
+static int parse_u64(const char *s, uint64_t *out, const char **end)
+{
+	char *e;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &e, 0);
+	if (errno || e == s)
+		return -1;
+	*end = e;
+	return 0;
+}
+
+int cfg_parse_size(const char *s, uint64_t *out)
+{
+	static const char suffixes[] = "KMGT";
+	const char *end, *p;
+	uint64_t v;
+	unsigned shift = 0;
+
+	if (parse_u64(s, &v, &end))
+		return -1;
+	if (*end && (p = strchr(suffixes, toupper((unsigned char)*end)))) {
+		shift = 10 * (unsigned)(p - suffixes + 1);
+		end++;
+		if (*end == 'i' || *end == 'I')  /* KiB, MiB ... */
+			end++;
+		if (*end == 'B' || *end == 'b')
+			end++;
+	}
+	if (*end)
+		return -1;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+int cfg_parse_time(const char *s, uint64_t *out)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		{ "s", 1000000000 }, { "", 1 },
+	};
+	const char *end;
+	uint64_t v;
+
+	if (parse_u64(s, &v, &end))
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			if (v > UINT64_MAX / units[i].ns)
+				return -1;
+			*out = v * units[i].ns;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(s, yes[i]))
+			return *out = true, 0;
+		if (!strcasecmp(s, no[i]))
+			return *out = false, 0;
+	}
+	return -1;
+}
+
+static const struct cfg_key *cfg_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_keys); i++)
+		if (!strcmp(cfg_keys[i].name, name))
+			return &cfg_keys[i];
+	return NULL;
+}
+
+static const char *type_what(enum cfg_type t)
+{
+	switch (t) {
+	case CFG_SIZE: return "a size (e.g. 4096, 4K, 1M, 2G)";
+	case CFG_U64:
+	case CFG_UINT: return "a number";
+	case CFG_TIME: return "a duration (e.g. 100ns, 2us, 1ms, 1s)";
+	case CFG_RLIMIT: return "a size or 'unlimited'";
+	case CFG_BOOL: return "true or false";
+	case CFG_LAYOUT: return "'topdown' or 'legacy'";
+	}
+	return "a value";
+}
+
+/*
+ * Parses value into key's field. Returns 0, or -1 with *why set to a
+ * static message for the caller to place.
+ */
+static int cfg_apply(struct sim_config *cfg, const struct cfg_key *k,
+		     const char *value, const char **why)
+{
+	char *field = (char *)cfg + k->offset;
+	uint64_t v = 0;
+	bool b;
+	int rc;
+
+	*why = NULL;
+	switch (k->type) {
+	case CFG_SIZE:
+		rc = cfg_parse_size(value, &v);
+		break;
+	case CFG_U64:
+	case CFG_UINT: {
+		const char *end;
+
+		rc = parse_u64(value, &v, &end) || *end ? -1 : 0;
+		break;
+	}
+	case CFG_TIME:
+		rc = cfg_parse_time(value, &v);
+		break;
+	case CFG_RLIMIT:
+		if (!strcasecmp(value, "unlimited") || !strcasecmp(value, "infinity")) {
+			v = CFG_UNLIMITED;
+			rc = 0;
+		} else {
+			rc = cfg_parse_size(value, &v);
+		}
+		break;
+	case CFG_BOOL:
+		if (parse_bool(value, &b))
+			return -1;
+		*(bool *)field = b;
+		return 0;
+	case CFG_LAYOUT:
+		if (!strcmp(value, "topdown"))
+			v = CFG_LAYOUT_TOPDOWN;
+		else if (!strcmp(value, "legacy"))
+			v = CFG_LAYOUT_LEGACY;
+		else
+			return -1;
+		*(enum cfg_layout *)field = (enum cfg_layout)v;
+		return 0;
+	default:
+		return -1;
+	}
+	if (rc)
+		return -1;
+	if (v < k->min || (v > k->max && !(k->type == CFG_RLIMIT && v == CFG_UNLIMITED))) {
+		*why = "out of range";
+		return -1;
+	}
+	if (k->type == CFG_UINT)
+		*(unsigned *)field = (unsigned)v;
+	else
+		*(uint64_t *)field = v;
+	return 0;
+}
+
+void cfg_defaults(struct sim_config *cfg)
+{
+	const char *why;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_keys); i++) {
+		int rc = cfg_apply(cfg, &cfg_keys[i], cfg_keys[i].def, &why);
+
+		SIM_BUG_ON(rc, "default of %s does not parse", cfg_keys[i].name);
+	}
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+static int cfg_assign(struct sim_config *cfg, const char *name,
+		      const char *value, const char *file, unsigned line,
+		      unsigned col)
+{
+	const struct cfg_key *k = cfg_find(name);
+	const char *why;
+
+	if (!k) {
+		diag_error(file, line, col, "unknown config key '%s'", name);
+		return -1;
+	}
+	if (cfg_apply(cfg, k, value, &why)) {
+		if (why)
+			diag_error(file, line, col, "%s = '%s': %s", name,
+				   value, why);
+		else
+			diag_error(file, line, col,
+				   "%s = '%s': expected %s", name, value,
+				   type_what(k->type));
+		return -1;
+	}
+	return 0;
+}
+
+struct ini_reader_state {
+	FILE *f;                 /* the file being read */
+	unsigned line;           /* lines handed to inih so far */
+	const char *path;        /* for messages */
+	struct sim_config *cfg;  /* being filled */
+	int failed;              /* an error was reported */
+};
+
+static char *ini_line_reader(char *buf, int size, void *stream)
+{
+	struct ini_reader_state *st = stream;
+	char *r = fgets(buf, size, st->f);
+
+	if (r)
+		st->line++;
+	return r;
+}
+
+static int cfg_ini_handler(void *user, const char *section, const char *name,
+		       const char *value)
+{
+	static const char *const sections[] = {
+		"machine", "layout", "costs", "run", "tlb", "mmu",
+	};
+	struct ini_reader_state *st = user;
+	bool known = false;
+	char v[256];
+
+	if (st->failed)
+		return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		known |= !strcmp(section, sections[i]);
+	if (!known) {
+		diag_error(st->path, st->line, 0,
+			   "unknown section [%s] (expected [machine], [layout], [costs] or [run])",
+			   section);
+		st->failed = 1;
+		return 1;
+	}
+	snprintf(v, sizeof(v), "%s", value);
+	trim(v);
+	if (cfg_assign(st->cfg, name, v, st->path, st->line, 0))
+		st->failed = 1;
+	return 1;
+}
+
+int cfg_load(struct sim_config *cfg, const char *path)
+{
+	struct ini_reader_state st = { .path = path, .cfg = cfg };
+	int rc;
+
+	st.f = fopen(path, "r");
+	if (!st.f) {
+		diag_error(path, 0, 0, "cannot open config: %s", strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(ini_line_reader, &st, cfg_ini_handler, &st);
+	fclose(st.f);
+	if (st.failed)
+		return -1;
+	if (rc) {
+		diag_error(path, rc > 0 ? (unsigned)rc : 0, 0,
+			   "malformed line (expected 'key = value' or '[section]')");
+		return -1;
+	}
+	return 0;
+}
+
+int cfg_set(struct sim_config *cfg, const char *assignment, const char *where)
+{
+	char name[64], value[256];
+	const char *eq = strchr(assignment, '=');
+	size_t n;
+
+	if (!eq || eq == assignment) {
+		diag_error(where, 0, 0, "expected KEY=VALUE, got '%s'", assignment);
+		return -1;
+	}
+	n = (size_t)(eq - assignment);
+	if (n >= sizeof(name)) {
+		diag_error(where, 0, 0, "key too long in '%s'", assignment);
+		return -1;
+	}
+	memcpy(name, assignment, n);
+	name[n] = '\0';
+	trim(name);
+	snprintf(value, sizeof(value), "%s", eq + 1);
+	trim(value);
+	return cfg_assign(cfg, name, value, where, 0, 0);
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+int cfg_check(const struct sim_config *cfg, const char *where)
+{
+	if (!is_pow2(cfg->page_size) || cfg->page_size < 256) {
+		diag_error(where, 0, 0,
+			   "page_size %" PRIu64 " is not a power of two of at least 256 bytes",
+			   cfg->page_size);
+		return -1;
+	}
+	if (cfg->memory_size < cfg->page_size) {
+		diag_error(where, 0, 0,
+			   "memory_size %" PRIu64 " is smaller than one page (%" PRIu64 ")",
+			   cfg->memory_size, cfg->page_size);
+		return -1;
+	}
+	if (cfg->memory_size / cfg->page_size > UINT32_MAX) {
+		diag_error(where, 0, 0,
+			   "memory_size / page_size is more than 2^32 frames");
+		return -1;
+	}
+	if (cfg->va_bits < 64 && cfg->task_size > (1ull << cfg->va_bits)) {
+		diag_error(where, 0, 0,
+			   "task_size 0x%" PRIx64 " does not fit in va_bits %u",
+			   cfg->task_size, cfg->va_bits);
+		return -1;
+	}
+	if (cfg->task_size % cfg->page_size) {
+		diag_error(where, 0, 0, "task_size 0x%" PRIx64 " is not page aligned",
+			   cfg->task_size);
+		return -1;
+	}
+	if (cfg->mmap_base && (cfg->mmap_base % cfg->page_size ||
+			       cfg->mmap_base > cfg->task_size)) {
+		diag_error(where, 0, 0,
+			   "mmap_base 0x%" PRIx64 " is not a page-aligned address below task_size",
+			   cfg->mmap_base);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Linux arch/x86/mm/mmap.c: the gap left for the stack is the stack
+ * rlimit plus the guard gap, clamped to [128 MiB, 5/6 of the space]; the
+ * legacy layout starts at TASK_UNMAPPED_BASE = PAGE_ALIGN(task_size / 3).
+ */
+uint64_t cfg_mmap_base(const struct sim_config *cfg)
+{
+	uint64_t ps = cfg->page_size, gap, pad = cfg->stack_guard_gap;
+	uint64_t gap_min = 128ull << 20, gap_max = cfg->task_size / 6 * 5;
+
+	if (cfg->mmap_base)
+		return cfg->mmap_base;
+	if (cfg->mmap_layout == CFG_LAYOUT_LEGACY)
+		return (cfg->task_size / 3 + ps - 1) & ~(ps - 1);
+	gap = cfg->stack_rlimit;
+	if (gap == CFG_UNLIMITED || gap + pad < gap)
+		gap = gap_max;
+	else
+		gap += pad;
+	if (gap < gap_min)
+		gap = gap_min;
+	if (gap > gap_max)
+		gap = gap_max;
+	return (cfg->task_size - gap) & ~(ps - 1);
+}
+
+unsigned cfg_nr_keys(void)
+{
+	return ARRAY_SIZE(cfg_keys);
+}
+
+const char *cfg_key_name(unsigned i)
+{
+	return i < ARRAY_SIZE(cfg_keys) ? cfg_keys[i].name : NULL;
+}
+
+const char *cfg_key_help(unsigned i)
+{
+	return i < ARRAY_SIZE(cfg_keys) ? cfg_keys[i].help : NULL;
+}
+
+const char *cfg_key_default(unsigned i)
+{
+	return i < ARRAY_SIZE(cfg_keys) ? cfg_keys[i].def : NULL;
+}
+
+void cfg_format(const struct sim_config *cfg, unsigned i, char *buf, size_t len)
+{
+	const struct cfg_key *k = &cfg_keys[i];
+	const char *field = (const char *)cfg + k->offset;
+	uint64_t v;
+
+	switch (k->type) {
+	case CFG_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
+		return;
+	case CFG_LAYOUT:
+		snprintf(buf, len, "%s", *(const enum cfg_layout *)field ==
+			 CFG_LAYOUT_LEGACY ? "legacy" : "topdown");
+		return;
+	case CFG_UINT:
+		snprintf(buf, len, "%u", *(const unsigned *)field);
+		return;
+	default:
+		v = *(const uint64_t *)field;
+		if (k->type == CFG_RLIMIT && v == CFG_UNLIMITED)
+			snprintf(buf, len, "unlimited");
+		else
+			snprintf(buf, len, "%" PRIu64, v);
+	}
+}
