@@ -54,8 +54,8 @@ static const struct cfg_key cfg_keys[] = {
 	  "simulated CPUs" },
 	{ "va_bits", "layout", CFG_UINT, F(va_bits), "48", 16, 64,
 	  "virtual address bits" },
-	{ "task_size", "layout", CFG_U64, F(task_size), "0x7ffffffff000", 1, UINT64_MAX,
-	  "end of user space (TASK_SIZE)" },
+	{ "task_size", "layout", CFG_U64, F(task_size), "0", 0, UINT64_MAX,
+	  "end of user space (TASK_SIZE); 0 derives it from va_bits and page_size" },
 	{ "mmap_min_addr", "layout", CFG_SIZE, F(mmap_min_addr), "64K", 0, UINT64_MAX,
 	  "lowest address mmap hands out without MAP_FIXED" },
 	{ "stack_rlimit", "layout", CFG_RLIMIT, F(stack_rlimit), "8M", 0, UINT64_MAX,
@@ -398,7 +398,18 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-int cfg_check(const struct sim_config *cfg, const char *where)
+/*
+ * The derived TASK_SIZE: x86-64 keeps the top page of the lower half
+ * unmapped (2^47 - 4K on 48 bits), i386 splits 3G/1G.
+ */
+static uint64_t derived_task_size(const struct sim_config *cfg)
+{
+	if (cfg->va_bits <= 32)
+		return (1ull << cfg->va_bits) / 4 * 3;
+	return (1ull << (cfg->va_bits - 1)) - cfg->page_size;
+}
+
+int cfg_check(struct sim_config *cfg, const char *where)
 {
 	if (!is_pow2(cfg->page_size) || cfg->page_size < 256) {
 		diag_error(where, 0, 0,
@@ -417,6 +428,8 @@ int cfg_check(const struct sim_config *cfg, const char *where)
 			   "memory_size / page_size is more than 2^32 frames");
 		return -1;
 	}
+	if (!cfg->task_size)
+		cfg->task_size = derived_task_size(cfg);
 	if (cfg->va_bits < 64 && cfg->task_size > (1ull << cfg->va_bits)) {
 		diag_error(where, 0, 0,
 			   "task_size 0x%" PRIx64 " does not fit in va_bits %u",

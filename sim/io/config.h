@@ -34,10 +34,11 @@ int cfg_set(struct sim_config *cfg, const char *assignment, const char *where);
 
 /*
  * Checks the whole config (page size a power of two, memory at least one
- * page, task_size within va_bits, ...). Returns 0, or -1 after printing
- * "where: error: ...".
+ * page, task_size within va_bits, ...) and fills in derived values
+ * (task_size 0 -> 2^(va_bits-1) - page_size, or 3/4 of the space on 32
+ * bits). Returns 0, or -1 after printing "where: error: ...".
  */
-int cfg_check(const struct sim_config *cfg, const char *where);
+int cfg_check(struct sim_config *cfg, const char *where);
 
 /* The mmap_base the layout rules give (Linux mmap_base()), when not set. */
 uint64_t cfg_mmap_base(const struct sim_config *cfg);

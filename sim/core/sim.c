@@ -1,0 +1,429 @@
+/*
+ * sim.c - the discrete-event loop and the executors of workload ops.
+ *
+ * Each op kind has one executor in op_exec[] (indexed by enum op_kind);
+ * io/workload.c's table is the grammar, this one the semantics. An
+ * executor does the work, fills the event record, and returns the
+ * simulated cost in ns; control ops (repeat, end, @, sleep) are handled by
+ * the stepper itself and cost nothing.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/compiler.h"
+#include "core/sim.h"
+
+static void sim_fail(struct sim *s, const struct op *op, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void sim_fail(struct sim *s, const struct op *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->error.line = op->line;
+	s->error.col = op->col;
+	va_start(ap, fmt);
+	vsnprintf(s->error.msg, sizeof(s->error.msg), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- names: open addressing, linear probing, keyed by (id, index) ---- */
+
+static uint64_t name_key(const struct proc *p, const struct name_ref *r)
+{
+	uint64_t idx = r->indexed ? p->loop[r->depth].index : 0;
+
+	return (((uint64_t)r->id << 32) | (idx & 0xffffffffu)) + 1;
+}
+
+static size_t name_slot(const struct proc *p, uint64_t key)
+{
+	size_t mask = p->names_cap - 1;
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+
+	while (p->names[i].key && p->names[i].key != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static struct binding *name_lookup(struct proc *p, const struct name_ref *r)
+{
+	struct binding *b;
+
+	if (!p->names_cap)
+		return NULL;
+	b = &p->names[name_slot(p, name_key(p, r))];
+	return b->key ? b : NULL;
+}
+
+static struct binding *name_bind(struct proc *p, const struct name_ref *r)
+{
+	uint64_t key = name_key(p, r);
+	struct binding *b;
+
+	if ((p->names_len + 1) * 4 > p->names_cap * 3) {
+		size_t cap = p->names_cap ? p->names_cap * 2 : 64;
+		struct binding *old = p->names;
+		size_t oldcap = p->names_cap;
+
+		p->names = calloc(cap, sizeof(*p->names));
+		if (!p->names) {
+			p->names = old;
+			return NULL;
+		}
+		p->names_cap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key)
+				p->names[name_slot(p, old[i].key)] = old[i];
+		free(old);
+	}
+	b = &p->names[name_slot(p, key)];
+	if (!b->key) {
+		b->key = key;
+		p->names_len++;
+	}
+	return b;
+}
+
+/* "buf[3]" for an indexed name, "A" otherwise. */
+static const char *name_text(const struct proc *p, const struct name_ref *r,
+			     char *buf, size_t len)
+{
+	if (r->id == NAME_NONE)
+		return "";
+	if (r->indexed)
+		snprintf(buf, len, "%s[%" PRIu64 "]", p->prog->names[r->id],
+			 p->loop[r->depth].index);
+	else
+		snprintf(buf, len, "%s", p->prog->names[r->id]);
+	return buf;
+}
+
+/* ---- executors ---- */
+
+typedef int (*op_exec_fn)(struct sim *s, struct proc *p, const struct op *op,
+			  struct sim_event *ev, uint64_t *cost);
+
+static int exec_kalloc(struct sim *s, struct proc *p, const struct op *op,
+		       struct sim_event *ev, uint64_t *cost)
+{
+	struct binding *b = name_lookup(p, &op->def);
+	uint64_t pfn;
+	unsigned order;
+	int rc;
+
+	if (b && b->live) {
+		char nb[160];
+
+		sim_fail(s, op, "kalloc: '%s' still holds a live block (kfree it first)",
+			 name_text(p, &op->def, nb, sizeof(nb)));
+		return SIM_EWORKLOAD;
+	}
+	if (op->arg[0] == 0) {
+		sim_fail(s, op, "kalloc: size 0");
+		return SIM_EWORKLOAD;
+	}
+	s->stats.kalloc++;
+	*cost = s->cfg->cost_kalloc_ns;
+	s->stats.kalloc_time_ns += *cost;
+	ev->size_bytes = op->arg[0];
+	rc = buddy_alloc_bytes(&s->zone, op->arg[0], (uint32_t)(p - s->procs) + 1,
+			       &pfn, &order);
+	ev->result = rc;
+	if (rc == -EINVAL) {
+		sim_fail(s, op, "kalloc: %" PRIu64 " bytes is larger than the largest block (%" PRIu64 " bytes)",
+			 op->arg[0], s->zone.page_size << s->zone.max_order);
+		return SIM_EWORKLOAD;
+	}
+	if (rc) {
+		/* exhaustion is an outcome: counted, the name stays unbound */
+		s->stats.kalloc_fail++;
+		return 0;
+	}
+	b = name_bind(p, &op->def);
+	if (!b)
+		return SIM_ENOMEM;
+	b->kind = BIND_BLOCK;
+	b->value = pfn;
+	b->size = op->arg[0];
+	b->live = true;
+	ev->order = (int)order;
+	ev->addr = pfn << s->zone.page_shift;
+	ev->has_addr = true;
+	return 0;
+}
+
+static int exec_kfree(struct sim *s, struct proc *p, const struct op *op,
+		      struct sim_event *ev, uint64_t *cost)
+{
+	struct binding *b = name_lookup(p, &op->ref);
+	struct buddy_block info;
+	char nb[160];
+
+	if (!b || b->kind != BIND_BLOCK) {
+		sim_fail(s, op, "kfree: '%s' holds no block (its kalloc failed or never ran)",
+			 name_text(p, &op->ref, nb, sizeof(nb)));
+		return SIM_EWORKLOAD;
+	}
+	if (!b->live) {
+		sim_fail(s, op, "kfree: '%s' was already freed",
+			 name_text(p, &op->ref, nb, sizeof(nb)));
+		return SIM_EWORKLOAD;
+	}
+	if (buddy_block_info(&s->zone, b->value, &info) == 0)
+		ev->order = (int)info.order;
+	ev->size_bytes = b->size;
+	ev->addr = b->value << s->zone.page_shift;
+	ev->has_addr = true;
+	ev->result = buddy_free(&s->zone, b->value);
+	SIM_BUG_ON(ev->result, "kfree of live binding pfn %" PRIu64 " failed", b->value);
+	b->live = false;
+	s->stats.kfree++;
+	*cost = s->cfg->cost_kfree_ns;
+	s->stats.kalloc_time_ns += *cost;
+	return 0;
+}
+
+static int exec_dump(struct sim *s, struct proc *p, const struct op *op,
+		     struct sim_event *ev, uint64_t *cost)
+{
+	(void)p;
+	(void)ev;
+	*cost = 0;
+	if (!s->dump_out)
+		return 0;
+	switch (op->arg[0]) {
+	case DUMP_BUDDYINFO:
+		buddy_print_buddyinfo(&s->zone, s->dump_out);
+		break;
+	case DUMP_FRAGINDEX:
+		buddy_print_unusable_index(&s->zone, s->dump_out);
+		buddy_print_extfrag_index(&s->zone, s->dump_out);
+		break;
+	default:
+		sim_fail(s, op, "dump: this process has no address space to show");
+		return SIM_EWORKLOAD;
+	}
+	return 0;
+}
+
+static int exec_unsupported(struct sim *s, struct proc *p, const struct op *op,
+			    struct sim_event *ev, uint64_t *cost)
+{
+	(void)p;
+	(void)ev;
+	(void)cost;
+	sim_fail(s, op, "this operation is not supported yet");
+	return SIM_EWORKLOAD;
+}
+
+static const struct {
+	const char *name;      /* keyword, for events.csv */
+	op_exec_fn fn;         /* NULL: control op handled by the stepper */
+} op_exec[OP_NR_KINDS] = {
+	[OP_KALLOC] = { "kalloc", exec_kalloc },
+	[OP_KFREE] = { "kfree", exec_kfree },
+	[OP_DUMP] = { "dump", exec_dump },
+	[OP_AT] = { "@", NULL },
+	[OP_SLEEP] = { "sleep", NULL },
+	[OP_REPEAT] = { "repeat", NULL },
+	[OP_END] = { "}", NULL },
+	[OP_MMAP] = { "mmap", exec_unsupported },
+	[OP_MUNMAP] = { "munmap", exec_unsupported },
+	[OP_MPROTECT] = { "mprotect", exec_unsupported },
+	[OP_BRK] = { "brk", exec_unsupported },
+	[OP_SBRK] = { "sbrk", exec_unsupported },
+};
+
+/* ---- the machine ---- */
+
+int sim_init(struct sim *s, const struct sim_config *cfg)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->dump_out = stdout;
+	rc = buddy_init(&s->zone, cfg->memory_size, cfg->page_size, cfg->max_order);
+	if (rc)
+		return rc;
+	if (cfg->validate)
+		buddy_set_validate(&s->zone, 1);
+	evq_init(&s->evq);
+	sim_update_stats(s);
+	return 0;
+}
+
+void sim_destroy(struct sim *s)
+{
+	for (unsigned i = 0; i < s->nr_procs; i++)
+		free(s->procs[i].names);
+	free(s->procs);
+	evq_destroy(&s->evq);
+	buddy_destroy(&s->zone);
+	memset(s, 0, sizeof(*s));
+}
+
+int sim_add_process(struct sim *s, const struct program *prog)
+{
+	struct proc *procs = realloc(s->procs, (s->nr_procs + 1) * sizeof(*procs));
+
+	if (!procs)
+		return -ENOMEM;
+	s->procs = procs;
+	memset(&procs[s->nr_procs], 0, sizeof(*procs));
+	procs[s->nr_procs].prog = prog;
+	s->nr_procs++;
+	s->nr_running++;
+	return 0;
+}
+
+void sim_update_stats(struct sim *s)
+{
+	const struct buddy_stats *b = &s->zone.stats;
+
+	s->stats.sim_time_ns = s->now;
+	s->stats.pgalloc = b->pgalloc;
+	s->stats.pgfree = b->pgfree;
+	s->stats.nr_free_pages = s->zone.nr_free_pages;
+	s->stats.nr_alloc_pages = buddy_nr_alloc_pages(&s->zone);
+	s->stats.requested_bytes = b->requested_bytes;
+	s->stats.internal_frag_bytes = b->internal_frag_bytes;
+}
+
+/*
+ * Advances p past control ops to its next real op. Returns the time the
+ * op may start (>= now), or UINT64_MAX when the program has ended.
+ */
+static uint64_t proc_advance(struct sim *s, struct proc *p)
+{
+	const struct program *prog = p->prog;
+	uint64_t when = s->now;
+
+	while (p->pc < prog->nr_ops) {
+		const struct op *op = &prog->ops[p->pc];
+		struct loop_frame *f;
+
+		switch (op->kind) {
+		case OP_REPEAT:
+			if (op->arg[0] == 0) {
+				p->pc = op->arg[1] + 1;
+				break;
+			}
+			SIM_BUG_ON(p->depth == SIM_MAX_DEPTH, "loop nesting overflow");
+			p->loop[p->depth++] = (struct loop_frame){ 0, op->arg[0], p->pc };
+			p->pc++;
+			break;
+		case OP_END:
+			f = &p->loop[p->depth - 1];
+			if (++f->index < f->count) {
+				p->pc = f->start + 1;
+			} else {
+				p->depth--;
+				p->pc++;
+			}
+			break;
+		case OP_AT:
+			p->pc++;
+			if (op->arg[0] > when)
+				return op->arg[0];
+			break;
+		case OP_SLEEP:
+			p->pc++;
+			return when + op->arg[0];
+		default:
+			return when;
+		}
+	}
+	return UINT64_MAX;
+}
+
+static int proc_step(struct sim *s, unsigned idx)
+{
+	struct proc *p = &s->procs[idx];
+	const struct op *op;
+	struct sim_event ev;
+	char nb[160];
+	uint64_t cost = 0, when;
+	int rc;
+
+	/* The event fires when the op may start: control ops were run
+	 * when it was scheduled. */
+	if (p->pc >= p->prog->nr_ops) {
+		p->done = true;
+		s->nr_running--;
+		return SIM_OK;
+	}
+	op = &p->prog->ops[p->pc];
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ns = s->now;
+	ev.op = op_exec[op->kind].name;
+	ev.order = -1;
+	rc = op_exec[op->kind].fn(s, p, op, &ev, &cost);
+	if (rc)
+		return rc;
+	s->stats.ops++;
+	ev.latency_ns = cost;
+	if (s->hooks.event) {
+		ev.name = name_text(p, op->def.id != NAME_NONE ? &op->def : &op->ref,
+				    nb, sizeof(nb));
+		s->hooks.event(s->hooks.ctx, s, &ev);
+	}
+	p->pc++;
+	s->now += cost;
+	when = proc_advance(s, p);
+	s->now -= cost;
+	if (when == UINT64_MAX)
+		when = s->now + cost;
+	return evq_push(&s->evq, when, EV_PROC_STEP, idx) ? SIM_ENOMEM : SIM_OK;
+}
+
+int sim_run(struct sim *s)
+{
+	struct event ev;
+	int rc = SIM_OK;
+
+	/* The sampler's first row shows the machine before any op runs. */
+	if (s->cfg->sample_interval_ns && s->hooks.sample &&
+	    evq_push(&s->evq, 0, EV_SAMPLE, 0))
+		return SIM_ENOMEM;
+	/* Each process starts at its first real op (after a leading `@`). */
+	for (unsigned i = 0; i < s->nr_procs; i++) {
+		uint64_t when = proc_advance(s, &s->procs[i]);
+
+		if (evq_push(&s->evq, when == UINT64_MAX ? 0 : when,
+			     EV_PROC_STEP, i))
+			return SIM_ENOMEM;
+	}
+
+	while (rc == SIM_OK && evq_pop(&s->evq, &ev)) {
+		/* a sample due after the last process ended is not taken */
+		if (ev.type == EV_SAMPLE && !s->nr_running)
+			continue;
+		s->now = ev.time;
+		switch (ev.type) {
+		case EV_PROC_STEP:
+			rc = proc_step(s, ev.arg);
+			break;
+		case EV_SAMPLE:
+			sim_update_stats(s);
+			s->hooks.sample(s->hooks.ctx, s);
+			s->last_sample_ns = s->now;
+			/* keep sampling while processes remain */
+			if (s->nr_running &&
+			    evq_push(&s->evq, s->now + s->cfg->sample_interval_ns,
+				     EV_SAMPLE, 0))
+				rc = SIM_ENOMEM;
+			break;
+		}
+	}
+	sim_update_stats(s);
+	/* A last row shows the state at the end of the run. */
+	if (rc == SIM_OK && s->cfg->sample_interval_ns && s->hooks.sample &&
+	    s->now > s->last_sample_ns)
+		s->hooks.sample(s->hooks.ctx, s);
+	return rc;
+}

@@ -1,0 +1,124 @@
+/*
+ * sim.h - the simulated machine and its discrete-event loop.
+ *
+ * A struct sim owns the physical memory (a buddy zone), the event queue,
+ * the simulated clock and the processes. sim_run() pops events in
+ * (time, seq) order: a process step executes one operation of its
+ * program, charges its configured cost, and schedules the process's next
+ * step when that cost has elapsed (or at the time an `@` gives); the
+ * sampler fires every sample_interval_ns while processes remain.
+ *
+ * core knows nothing of files or CSV: what a run produces goes out
+ * through struct sim_hooks (io/ writes it), and an error in the workload
+ * found while running (kfree of a name never bound) is left in
+ * sim->error with the op's line and column for io/ to print.
+ */
+#ifndef SIM_CORE_SIM_H
+#define SIM_CORE_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/evq.h"
+#include "core/params.h"
+#include "core/program.h"
+#include "core/stats.h"
+#include "phys/buddy.h"
+#include "phys/frag.h"
+
+#define SIM_MAX_DEPTH 8   /* repeat nesting, as the parser allows */
+
+/* What a bound name holds. */
+enum binding_kind {
+	BIND_BLOCK = 1,   /* a kalloc'd block: value = pfn */
+	BIND_ADDR,        /* an address from mmap/brk/sbrk: value = address */
+};
+
+struct binding {
+	uint64_t key;     /* name id << 32 | loop index, +1 (0 = empty slot) */
+	uint64_t value;   /* pfn or address */
+	uint64_t size;    /* bytes asked for */
+	uint8_t kind;     /* enum binding_kind */
+	bool live;        /* false once freed/unmapped */
+};
+
+struct loop_frame {
+	uint64_t index;   /* current iteration, from 0 */
+	uint64_t count;   /* iterations in all */
+	size_t start;     /* op index of the OP_REPEAT */
+};
+
+struct proc {
+	const struct program *prog; /* what it runs */
+	size_t pc;                  /* next op */
+	unsigned depth;             /* open loops */
+	struct loop_frame loop[SIM_MAX_DEPTH];
+	struct binding *names;      /* open-addressed table of bindings */
+	size_t names_cap, names_len;
+	bool done;                  /* ran past its last op */
+};
+
+/* One executed operation, as events.csv shows it. */
+struct sim_event {
+	uint64_t time_ns;     /* when it started */
+	uint64_t latency_ns;  /* what it cost */
+	const char *op;       /* operation keyword */
+	const char *name;     /* bound or used name ("buf[3]"), or "" */
+	uint64_t size_bytes;  /* size argument */
+	int order;            /* buddy order, or -1 */
+	uint64_t addr;        /* physical (kalloc) or virtual address */
+	bool has_addr;        /* addr is meaningful */
+	long long result;     /* 0 / address, or -errno */
+};
+
+struct sim;
+
+struct sim_hooks {
+	void *ctx;
+	/* An operation finished (only when set). */
+	void (*event)(void *ctx, const struct sim *s, const struct sim_event *e);
+	/* The sampler fired at s->now. */
+	void (*sample)(void *ctx, const struct sim *s);
+};
+
+struct sim_error {
+	unsigned line, col;   /* of the op that failed */
+	char msg[256];        /* what was wrong */
+};
+
+struct sim {
+	const struct sim_config *cfg; /* the machine */
+	struct zone zone;             /* physical memory */
+	struct evq evq;               /* pending events */
+	uint64_t now;                 /* simulated ns */
+	uint64_t last_sample_ns;      /* when the sampler last fired */
+	struct stats stats;           /* counters */
+	struct proc *procs;           /* processes */
+	unsigned nr_procs;
+	unsigned nr_running;          /* processes not yet done */
+	FILE *dump_out;               /* where `dump` prints (stdout) */
+	struct sim_hooks hooks;       /* outputs */
+	struct sim_error error;       /* set when sim_run returns SIM_EWORKLOAD */
+};
+
+enum {
+	SIM_OK = 0,
+	SIM_EWORKLOAD = -1,   /* the workload is wrong (exit 2) */
+	SIM_ENOMEM = -2,      /* the host ran out of memory (exit 1) */
+};
+
+/* Builds the machine cfg describes. Returns 0, or -errno. */
+int sim_init(struct sim *s, const struct sim_config *cfg);
+void sim_destroy(struct sim *s);
+
+/* Adds a process that runs prog from time 0. Returns 0 or -ENOMEM. */
+int sim_add_process(struct sim *s, const struct program *prog);
+
+/* Runs until every process has finished. Returns SIM_OK or SIM_E*. */
+int sim_run(struct sim *s);
+
+/* Copies the allocator's live counters into s->stats. */
+void sim_update_stats(struct sim *s);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * stats.c - the column table of struct stats (see stats.h).
+ */
+#include "lib/compiler.h"
+#include "core/stats.h"
+
+#define S(f) { #f, offsetof(struct stats, f) }
+
+const struct stats_field stats_fields[] = {
+	S(sim_time_ns), S(ops), S(kalloc), S(kfree), S(kalloc_fail),
+	S(pgalloc), S(pgfree), S(nr_free_pages), S(nr_alloc_pages),
+	S(requested_bytes), S(internal_frag_bytes), S(syscalls),
+	S(syscall_errors), S(nr_vmas), S(total_vm_pages),
+	S(kalloc_time_ns), S(syscall_time_ns),
+};
+
+const unsigned stats_nr_fields = ARRAY_SIZE(stats_fields);

@@ -1,0 +1,117 @@
+/*
+ * csv_out.c - whole-file CSV output with libcsv (see csv_out.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "io/csv_out.h"
+
+int csv_open(struct csv_file *c, const char *dir, const char *name)
+{
+	memset(c, 0, sizeof(*c));
+	if (asprintf(&c->final_path, "%s/%s", dir, name) < 0) {
+		c->final_path = NULL;
+		return -ENOMEM;
+	}
+	if (asprintf(&c->tmp_path, "%s/.%s.tmp", dir, name) < 0) {
+		c->tmp_path = NULL;
+		free(c->final_path);
+		return -ENOMEM;
+	}
+	c->f = fopen(c->tmp_path, "w");
+	if (!c->f) {
+		int err = -errno;
+
+		free(c->tmp_path);
+		free(c->final_path);
+		return err;
+	}
+	return 0;
+}
+
+static void sep(struct csv_file *c)
+{
+	if (c->row_open)
+		fputc(',', c->f);
+	c->row_open = true;
+}
+
+void csv_str(struct csv_file *c, const char *s)
+{
+	sep(c);
+	if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
+		if (csv_fwrite(c->f, s, strlen(s)))
+			c->failed = true;
+	} else {
+		fputs(s, c->f);
+	}
+}
+
+void csv_u64(struct csv_file *c, uint64_t v)
+{
+	sep(c);
+	fprintf(c->f, "%" PRIu64, v);
+}
+
+void csv_i64(struct csv_file *c, int64_t v)
+{
+	sep(c);
+	fprintf(c->f, "%" PRId64, v);
+}
+
+void csv_hex(struct csv_file *c, uint64_t v)
+{
+	sep(c);
+	fprintf(c->f, "0x%" PRIx64, v);
+}
+
+void csv_double(struct csv_file *c, double v, int decimals)
+{
+	sep(c);
+	fprintf(c->f, "%.*f", decimals, v);
+}
+
+void csv_end_row(struct csv_file *c)
+{
+	fputc('\n', c->f);
+	c->row_open = false;
+}
+
+static void csv_release(struct csv_file *c)
+{
+	free(c->tmp_path);
+	free(c->final_path);
+	memset(c, 0, sizeof(*c));
+}
+
+int csv_commit(struct csv_file *c)
+{
+	int err = 0;
+
+	if (!c->f)
+		return 0;
+	if (ferror(c->f) || c->failed)
+		err = -EIO;
+	if (fclose(c->f) && !err)
+		err = -errno;
+	if (!err && rename(c->tmp_path, c->final_path))
+		err = -errno;
+	if (err)
+		unlink(c->tmp_path);
+	csv_release(c);
+	return err;
+}
+
+void csv_abort(struct csv_file *c)
+{
+	if (!c->f)
+		return;
+	fclose(c->f);
+	unlink(c->tmp_path);
+	csv_release(c);
+}

@@ -1,0 +1,301 @@
+/*
+ * run.c - one workload from file to results/ (see run.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/compiler.h"
+#include "core/sim.h"
+#include "io/config.h"
+#include "io/csv_out.h"
+#include "io/diag.h"
+#include "io/run.h"
+#include "io/workload.h"
+
+struct run_out {
+	const struct run_opts *o;
+	struct csv_file ts;          /* timeseries.csv */
+	struct csv_file ev;          /* events.csv */
+	bool ts_header;              /* header row written */
+	uint64_t started_ns;         /* host clock at start, for progress */
+	uint64_t last_progress_ns;   /* host clock of the last redraw */
+	uint64_t events_seen;
+	bool progress_drawn;
+	const char *name;
+};
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int run_settle_config(struct sim_config *cfg, const struct run_opts *o,
+		      const struct wl_header *hdr)
+{
+	cfg_defaults(cfg);
+	if (o->config_path) {
+		if (cfg_load(cfg, o->config_path))
+			return -1;
+	} else if (hdr && hdr->config) {
+		if (cfg_load(cfg, hdr->config))
+			return -1;
+	}
+	for (size_t i = 0; hdr && i < hdr->nr_settings; i++)
+		if (cfg_set(cfg, hdr->settings[i].assignment, hdr->settings[i].where))
+			return -1;
+	for (size_t i = 0; i < o->nr_sets; i++)
+		if (cfg_set(cfg, o->sets[i], "--set"))
+			return -1;
+	return cfg_check(cfg, o->config_path ? o->config_path :
+			 hdr && hdr->config ? hdr->config : "config");
+}
+
+static void progress(struct run_out *r, const struct sim *s, bool final)
+{
+	uint64_t now = host_ns();
+
+	if (!r->o->progress)
+		return;
+	if (!final && (now - r->started_ns < 1000000000u ||
+		       now - r->last_progress_ns < 100000000u))
+		return;
+	if (final) {
+		if (r->progress_drawn)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	r->last_progress_ns = now;
+	r->progress_drawn = true;
+	fprintf(stderr, "\r\033[K%s: simulated %.3f ms, %" PRIu64 " ops, %.1f s",
+		r->name, (double)s->now / 1e6, s->stats.ops,
+		(double)(now - r->started_ns) / 1e9);
+}
+
+static void on_event(void *ctx, const struct sim *s, const struct sim_event *e)
+{
+	struct run_out *r = ctx;
+	struct csv_file *c = &r->ev;
+
+	if ((++r->events_seen & 0xfff) == 0)
+		progress(r, s, false);
+	if (!c->f)
+		return;
+	csv_u64(c, e->time_ns);
+	csv_str(c, e->op);
+	csv_str(c, e->name ? e->name : "");
+	csv_u64(c, e->size_bytes);
+	if (e->order >= 0)
+		csv_i64(c, e->order);
+	else
+		csv_str(c, "");
+	if (e->has_addr)
+		csv_hex(c, e->addr);
+	else
+		csv_str(c, "");
+	csv_i64(c, e->result);
+	csv_u64(c, e->latency_ns);
+	csv_end_row(c);
+}
+
+static void on_sample(void *ctx, const struct sim *s)
+{
+	struct run_out *r = ctx;
+	struct csv_file *c = &r->ts;
+	char col[48];
+
+	progress(r, s, false);
+	if (!c->f)
+		return;
+	if (!r->ts_header) {
+		csv_str(c, "time_ns");
+		csv_str(c, "nr_free_pages");
+		for (unsigned o = 0; o <= s->zone.max_order; o++) {
+			snprintf(col, sizeof(col), "free_blocks_order%u", o);
+			csv_str(c, col);
+		}
+		csv_str(c, "internal_frag_bytes");
+		for (unsigned o = 0; o <= s->zone.max_order; o++) {
+			snprintf(col, sizeof(col), "unusable_index_order%u", o);
+			csv_str(c, col);
+		}
+		csv_end_row(c);
+		r->ts_header = true;
+	}
+	csv_u64(c, s->now);
+	csv_u64(c, s->zone.nr_free_pages);
+	for (unsigned o = 0; o <= s->zone.max_order; o++)
+		csv_u64(c, s->zone.free_area[o].nr_free);
+	csv_u64(c, s->zone.stats.internal_frag_bytes);
+	for (unsigned o = 0; o <= s->zone.max_order; o++)
+		csv_double(c, buddy_unusable_index(&s->zone, o), 3);
+	csv_end_row(c);
+}
+
+static int write_summary(const char *dir, const char *workload,
+			 const struct sim_config *cfg, const struct sim *s)
+{
+	struct csv_file c;
+	char buf[64];
+	int rc = csv_open(&c, dir, "summary.csv");
+
+	if (rc)
+		return rc;
+	/* page_size first: sweeps compare by it */
+	csv_str(&c, "page_size");
+	for (unsigned i = 0; i < cfg_nr_keys(); i++)
+		if (strcmp(cfg_key_name(i), "page_size"))
+			csv_str(&c, cfg_key_name(i));
+	csv_str(&c, "workload");
+	csv_str(&c, "process");
+	for (unsigned i = 0; i < stats_nr_fields; i++)
+		csv_str(&c, stats_fields[i].name);
+	csv_end_row(&c);
+
+	csv_u64(&c, cfg->page_size);
+	for (unsigned i = 0; i < cfg_nr_keys(); i++) {
+		if (!strcmp(cfg_key_name(i), "page_size"))
+			continue;
+		cfg_format(cfg, i, buf, sizeof(buf));
+		csv_str(&c, buf);
+	}
+	csv_str(&c, workload);
+	csv_str(&c, "total");
+	for (unsigned i = 0; i < stats_nr_fields; i++)
+		csv_u64(&c, stats_get(&s->stats, i));
+	csv_end_row(&c);
+	return csv_commit(&c);
+}
+
+/* "workloads/seed-buddy.wl" -> "seed-buddy" */
+static void workload_name(const char *path, char *out, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 3 && !strcmp(base + n - 3, ".wl"))
+		n -= 3;
+	snprintf(out, len, "%.*s", (int)n, base);
+}
+
+static int make_dir(const char *dir)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int run_workload(const struct run_opts *o, const char *path)
+{
+	struct program prog;
+	struct wl_header hdr;
+	struct sim_config cfg;
+	struct sim sim;
+	struct run_out out = { .o = o };
+	char name[256], dir[PATH_MAX];
+	int rc, exit_code = VMSIM_EXIT_OK;
+
+	if (wl_parse_file(path, &prog, &hdr))
+		return VMSIM_EXIT_INPUT;
+	if (run_settle_config(&cfg, o, &hdr)) {
+		exit_code = VMSIM_EXIT_INPUT;
+		goto out_parsed;
+	}
+	rc = sim_init(&sim, &cfg);
+	if (rc) {
+		diag_error(path, 0, 0, "cannot build the machine: %s", strerror(-rc));
+		exit_code = VMSIM_EXIT_SIM;
+		goto out_parsed;
+	}
+	workload_name(path, name, sizeof(name));
+	out.name = name;
+	sim.dump_out = o->check_only ? NULL : o->dump_out;
+	sim.hooks.ctx = &out;
+	sim.hooks.sample = on_sample;
+	sim.hooks.event = on_event;
+	if (!o->check_only) {
+		snprintf(dir, sizeof(dir), "%s/%s", o->out_dir ? o->out_dir : "results", name);
+		rc = make_dir(dir);
+		if (!rc)
+			rc = csv_open(&out.ts, dir, "timeseries.csv");
+		if (!rc && o->events) {
+			rc = csv_open(&out.ev, dir, "events.csv");
+			if (!rc) {
+				static const char *const cols[] = {
+					"time_ns", "op", "name", "size_bytes", "order",
+					"phys_addr", "result", "latency_ns",
+				};
+
+				for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+					csv_str(&out.ev, cols[i]);
+				csv_end_row(&out.ev);
+			}
+		}
+		if (rc) {
+			diag_error(dir, 0, 0, "cannot write results: %s", strerror(-rc));
+			exit_code = VMSIM_EXIT_SIM;
+			goto out_sim;
+		}
+	}
+	if (sim_add_process(&sim, &prog)) {
+		exit_code = VMSIM_EXIT_SIM;
+		goto out_files;
+	}
+	out.started_ns = out.last_progress_ns = host_ns();
+	rc = sim_run(&sim);
+	progress(&out, &sim, true);
+	if (rc == SIM_EWORKLOAD) {
+		diag_error(path, sim.error.line, sim.error.col, "%s", sim.error.msg);
+		exit_code = VMSIM_EXIT_INPUT;
+	} else if (rc) {
+		diag_error(path, 0, 0, "simulation failed: out of host memory");
+		exit_code = VMSIM_EXIT_SIM;
+	}
+out_files:
+	if (exit_code || o->check_only) {
+		csv_abort(&out.ts);
+		csv_abort(&out.ev);
+		if (!o->check_only)
+			rmdir(dir);   /* only if empty: earlier results stay */
+	} else {
+		rc = csv_commit(&out.ts);
+		if (!rc)
+			rc = csv_commit(&out.ev);
+		else
+			csv_abort(&out.ev);
+		if (!rc)
+			rc = write_summary(dir, name, &cfg, &sim);
+		if (rc) {
+			diag_error(dir, 0, 0, "cannot write results: %s", strerror(-rc));
+			exit_code = VMSIM_EXIT_SIM;
+		}
+	}
+out_sim:
+	sim_destroy(&sim);
+out_parsed:
+	program_free(&prog);
+	wl_header_free(&hdr);
+	return exit_code;
+}

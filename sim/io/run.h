@@ -1,0 +1,42 @@
+/*
+ * run.h - one simulation of one workload, from files to results/.
+ *
+ * run_workload() is everything `vmsim run` does for one workload file:
+ * settle the config (defaults, then the workload's `config` file or -c,
+ * then the workload's `set` lines, then --set), parse, simulate, and write
+ * OUT/<workload>/summary.csv, timeseries.csv and (with events) events.csv.
+ * On bad input nothing is written.
+ */
+#ifndef SIM_IO_RUN_H
+#define SIM_IO_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/params.h"
+
+struct run_opts {
+	const char *config_path;   /* -c CONFIG, or NULL */
+	const char *const *sets;   /* --set KEY=VALUE, in order */
+	size_t nr_sets;
+	const char *out_dir;       /* -o DIR (results) */
+	bool events;               /* write events.csv */
+	bool check_only;           /* parse and validate, write nothing */
+	FILE *dump_out;            /* where `dump` prints; NULL: discard */
+	bool progress;             /* draw a progress line on stderr */
+};
+
+/*
+ * Settles the config for a workload as run_workload() would: defaults,
+ * then config_path (or hdr_config), then hdr settings, then sets.
+ * Returns 0, or -1 after printing the error.
+ */
+struct wl_header;
+int run_settle_config(struct sim_config *cfg, const struct run_opts *o,
+		      const struct wl_header *hdr);
+
+/* Runs one workload. Returns the exit code: 0, 1 (simulation), 2 (input). */
+int run_workload(const struct run_opts *o, const char *path);
+
+#endif
