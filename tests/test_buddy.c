@@ -168,7 +168,7 @@ Test(buddy, seed_example_reproduces_every_state)
 
 	/* Continuing: free A, its buddy C is busy. */
 	cr_assert_eq(buddy_block_info(&z, c, &info), 0);
-	cr_assert_eq(info.allocated, 1);
+	cr_assert(info.allocated);
 	cr_assert_eq(info.owner, 3);
 	cr_assert_eq(info.requested, 35 * K);
 	cr_assert_eq(buddy_free(&z, a), 0);
@@ -369,13 +369,13 @@ Test(buddy, block_info_reports_heads_only)
 	cr_assert_eq(buddy_alloc_bytes(&z, 5000, 42, &pfn, NULL), 0);
 	cr_assert_eq(buddy_block_info(&z, pfn, &info), 0);
 	cr_assert_eq(info.order, 1);
-	cr_assert_eq(info.allocated, 1);
+	cr_assert(info.allocated);
 	cr_assert_eq(info.owner, 42);
 	cr_assert_eq(info.requested, 5000);
 	cr_assert_eq(z.stats.internal_frag_bytes, 8192 - 5000);
 	cr_assert_eq(buddy_block_info(&z, pfn + 1, &info), -EINVAL);
 	cr_assert_eq(buddy_block_info(&z, 2, &info), 0);
-	cr_assert_eq(info.allocated, 0);
+	cr_assert_not(info.allocated);
 	cr_assert_eq(info.order, 1);
 	cr_assert_eq(buddy_block_info(&z, 16, &info), -EINVAL);
 	cr_assert_eq(buddy_free(&z, pfn), 0);

@@ -40,6 +40,9 @@
 
 #define NIL UINT32_MAX                 /* end of a free list */
 
+_Static_assert(sizeof(struct page) == 16,
+	       "struct page is the per-frame budget: 16 bytes");
+
 static inline uint64_t order_bytes(const struct zone *z, unsigned order)
 {
 	return z->page_size << order;
@@ -222,6 +225,11 @@ static int buddy_alloc_common(struct zone *z, unsigned order, uint32_t owner,
 	}
 	cur = (unsigned)__builtin_ctz(avail);
 	pfn = z->free_area[cur].head;
+	SIM_BUG_ON(z->pages[pfn].flags != PG_buddy ||
+		   z->pages[pfn].order != cur,
+		   "order %u list head pfn %" PRIu32 ": flags %#x order %u, "
+		   "not a free block of that order", cur, pfn,
+		   z->pages[pfn].flags, z->pages[pfn].order);
 	free_list_del(z, pfn, cur);
 
 	/* expand: keep the lower half, the upper half goes one order down. */
@@ -320,7 +328,7 @@ int buddy_block_info(const struct zone *z, uint64_t pfn,
 	if (page->flags == PG_head) {
 		*out = (struct buddy_block){
 			.order = page->order,
-			.allocated = 1,
+			.allocated = true,
 			.owner = page->owner,
 			.requested = page->requested,
 		};

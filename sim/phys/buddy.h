@@ -40,6 +40,7 @@
 #ifndef SIM_PHYS_BUDDY_H
 #define SIM_PHYS_BUDDY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,7 +109,7 @@ struct zone {
 /* What buddy_block_info() reports about the block headed by a pfn. */
 struct buddy_block {
 	unsigned order;                    /* block order */
-	int allocated;                     /* 1 allocated, 0 free */
+	bool allocated;                    /* true: allocated, false: free */
 	uint32_t owner;                    /* allocated: caller's tag */
 	uint64_t requested;                /* allocated: bytes asked for */
 };
@@ -147,7 +148,7 @@ int buddy_order_for_size(const struct zone *z, uint64_t bytes,
 /*
  * Allocates a block of 2^order frames tagged with owner; its first pfn goes
  * to *pfn. Returns 0; -EINVAL if order > max_order; -ENOMEM when no free
- * block is large enough (counted in alloc_fail; the zone is unchanged).
+ * block is large enough (counted in alloc_fail; no block changes).
  */
 int buddy_alloc(struct zone *z, unsigned order, uint32_t owner,
 		uint64_t *pfn);
