@@ -24,15 +24,19 @@
  * Insertion protocol (as Linux's __vma_link_rb):
  *
  *	rb_link_node(&v->rb, parent, link);
- *	v->subtree_max = 0;		 a value every ancestor already covers
+ *	v->subtree_max = 0;		 see below
  *	rb_insert_augmented(&v->rb, root, &cb);
  *
- * rb_insert_augmented() first calls cb->propagate(node, NULL), which brings
- * the path from the new leaf to the root up to date; that is only correct
- * if the new node's field starts at a value its ancestors already cover (the
- * type's minimum for a max), since an unchanged node ends the propagation.
+ * rb_insert_augmented() first calls cb->propagate(node, NULL) to bring the
+ * path from the new leaf to the root up to date, then rebalances. Because a
+ * propagation ends at the first node whose value does not change, the new
+ * node's field must start at a value that either differs from what it
+ * computes to or that its ancestors already account for: the type's
+ * minimum for a max (0 for rb_subtree_gap), 0 for a subtree count.
+ * (Linux leaves that propagate to the caller; a caller that already did it
+ * costs one extra recompute of the node here, nothing else.)
  * A caller who changes a node's own value later (e.g. the gap before a VMA
- * after its predecessor moved) calls cb->propagate(node, NULL) itself.
+ * once its predecessor changed) calls cb->propagate(node, NULL) itself.
  *
  * Erasure: rb_erase_augmented() unlinks, propagates from the lowest node
  * whose subtree changed (the successor's old parent when the successor was
@@ -64,8 +68,9 @@ void rb_erase_rebalance(struct rb_node *parent, struct rb_root *root,
 
 /*
  * Rebalances after rb_link_node() put node in an augmented tree, keeping
- * the augmented values right. Precondition: node's augmented field holds a
- * value all its ancestors already cover (see the insertion protocol above).
+ * the augmented values right. Precondition: node's augmented field starts
+ * at a value that differs from its computed one or that its ancestors
+ * already cover (see the insertion protocol above). O(log n).
  */
 static inline void rb_insert_augmented(struct rb_node *node,
 				       struct rb_root *root,
@@ -199,25 +204,43 @@ static inline void rb_change_child(struct rb_node *old, struct rb_node *new,
  * the node from which colours must be repaired (the parent of a removed
  * black leaf position), or NULL when no repair is needed.
  *
- * Three shapes (the successor S is the leftmost node of node's right subtree):
+ * Three cases; N is the node erased, S its successor (the leftmost node
+ * of N's right subtree), x S's right child if any, P S's old parent:
  *
- *   (1) at most one child       (2) S is node's right child  (3) S is deeper
+ *   (1) N has at most one child c: c takes N's place.
  *
- *        p            p              N            S          N          S
- *        |            |             / \          / \        / \        / \
- *        N     ->     c            a   S   ->   a   x      a   r  ->  a   r
- *       /  (or \c)   (red,                \                   /          /
- *      c              now black)           x                 ..         ..
- *                                                            /          /
- *                                                           S  ->      x
- *                                                            \
- *                                                             x
+ *          |           |
+ *          N    -->    c
+ *         /
+ *        c
  *
- * In (1) a lone child is red with a black N, so recolouring it black keeps
- * every path's black count; a childless black N leaves its parent a path
- * one black short. In (2) and (3) S takes N's place and colour; the hole
- * is where S was, fixed by x turning black or, if x is absent and S was
- * black, by rebalancing from S's old parent (S itself in case 2).
+ *   (2) S is N's right child: S moves up, keeping x.
+ *
+ *          N            S
+ *         / \          / \
+ *        a   S   -->  a   x
+ *             \
+ *              x
+ *
+ *   (3) S is deeper: x takes S's place under P, then S takes N's place.
+ *
+ *          N              S
+ *         / \            / \
+ *        a   r          a   r
+ *           /    -->       /
+ *         ...            ...
+ *         /              /
+ *        P              P
+ *       /              /
+ *      S              x
+ *       \
+ *        x
+ *
+ * In (1) a lone child is red under a black N, so taking N's colour keeps
+ * every path's black count; a childless black N leaves its parent's paths
+ * one black short. In (2) and (3) S takes N's colour, so the loss is where
+ * S was: x (red under a black S) turns black, or, with no x and a black S,
+ * the colours are repaired from S's old parent (S itself in case 2).
  */
 static inline __attribute__((always_inline)) struct rb_node *
 rb_erase_unlink(struct rb_node *node, struct rb_root *root,
