@@ -318,14 +318,16 @@ static int parse_field(struct cursor *c, struct maps_snapshot *s,
 	return 0;   /* Size, Rss, Pss, ...: statistics, not state */
 }
 
-/* Is the line at c a VMA header (hex digits then '-')? */
+/*
+ * Is the line at c a VMA header? The kernel prints addresses in lower-case
+ * hex and every smaps field name starts with a capital ("Anonymous" is
+ * not an address), so the first character decides.
+ */
 static bool is_header(const struct cursor *c)
 {
-	const char *p = c->p;
+	char ch = *c->p;
 
-	while (p < c->end && hexval(*p) >= 0)
-		p++;
-	return p > c->p && p < c->end && *p == '-';
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
 }
 
 /*

@@ -403,9 +403,8 @@ static const char *find_close(const char *p, const char *e)
 			if (p[-1] != 'D' && !is_digit(p[-1]))
 				break;
 			q = skip_annotation(p, e);
-			if (!q)
-				return NULL;
-			p = q - 1;
+			if (q)
+				p = q - 1;  /* else a plain '<' */
 			break;
 		}
 		default:
@@ -458,7 +457,8 @@ static unsigned split_args(const char *p, const char *e, const char **as,
 			if (q == p || (q[-1] != 'D' && !is_digit(q[-1])))
 				break;
 			r = skip_annotation(q, e);
-			q = r ? r - 1 : e - 1;
+			if (r)
+				q = r - 1;
 			break;
 		}
 		default:
@@ -748,8 +748,7 @@ static int decode_call(struct strace_parser *ps, const struct text *t,
 			 (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
 		p++;
 	if (p == n0 || p == e || *p != '(')
-		return T_ERROR(t, p == n0 || p == e ? n0 : p,
-			       "expected a system call: name(arguments) = result");
+		return T_ERROR(t, n0, "expected a system call: name(arguments) = result");
 	r->name = n0;
 	r->name_len = (size_t)(p - n0);
 	r->sys = lookup_sys(n0, r->name_len);
@@ -927,6 +926,7 @@ int strace_next(struct strace_parser *p, struct strace_rec *r)
 		t.end = t.split = eol;
 		t.line1 = t.line2 = p->line;
 		t.col1 = (unsigned)(q - bol) + 1;
+		t.col2 = t.col1 + (unsigned)(eol - q);
 
 		if (has_prefix(q, eol, "+++ ")) {
 			pending_drop_pid(p, pid);
