@@ -96,14 +96,16 @@ static const struct cfg_key cfg_keys[] = {
 	  "run the full validators after every operation" },
 };
 
+/* Decimal, or hex after 0x; a leading zero is not octal ("010" is ten). */
 static int parse_u64(const char *s, uint64_t *out, const char **end)
 {
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	char *e;
 
-	if (!isdigit((unsigned char)*s))
+	if (!isdigit((unsigned char)*s) || (hex && !isxdigit((unsigned char)s[2])))
 		return -1;
 	errno = 0;
-	*out = strtoull(s, &e, 0);
+	*out = strtoull(s, &e, hex ? 16 : 10);
 	if (errno || e == s)
 		return -1;
 	*end = e;
@@ -193,9 +195,14 @@ static const char *type_what(enum cfg_type t)
 	return "a value";
 }
 
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
 /*
  * Parses value into key's field. Returns 0, or -1 with *why set to a
- * static message for the caller to place.
+ * static message for the caller to place (NULL: the syntax was wrong).
  */
 static int cfg_apply(struct sim_config *cfg, const struct cfg_key *k,
 		     const char *value, const char **why)
@@ -247,6 +254,12 @@ static int cfg_apply(struct sim_config *cfg, const struct cfg_key *k,
 	}
 	if (rc)
 		return -1;
+	/* the one per-key rule that needs no other key: checked here so the
+	 * message names the line that set it */
+	if (k->offset == F(page_size) && (!is_pow2(v) || v < 256)) {
+		*why = "not a power of two of at least 256 bytes";
+		return -1;
+	}
 	if (v < k->min || (v > k->max && !(k->type == CFG_RLIMIT && v == CFG_UNLIMITED))) {
 		*why = "out of range";
 		return -1;
@@ -270,53 +283,101 @@ void cfg_defaults(struct sim_config *cfg)
 	}
 }
 
-static void trim(char *s)
+/* Strips white space from both ends, in place; returns the new start. */
+static char *trim(char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
 
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
 	while (n && isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
+	return s;
 }
 
+/*
+ * Assigns name = value. Returns 0, or -1 with the reason in msg (without
+ * the file:line prefix, which the caller knows).
+ */
 static int cfg_assign(struct sim_config *cfg, const char *name,
-		      const char *value, const char *file, unsigned line,
-		      unsigned col)
+		      const char *value, char *msg, size_t len)
 {
 	const struct cfg_key *k = cfg_find(name);
 	const char *why;
 
 	if (!k) {
-		diag_error(file, line, col, "unknown config key '%s'", name);
+		snprintf(msg, len, "unknown config key '%s'", name);
 		return -1;
 	}
 	if (cfg_apply(cfg, k, value, &why)) {
-		if (why)
-			diag_error(file, line, col, "%s = '%s': %s", name,
-				   value, why);
+		if (why && !strcmp(why, "out of range"))
+			snprintf(msg, len, "%s = '%s': out of range (%" PRIu64 " to %" PRIu64 ")",
+				 name, value, k->min, k->max);
+		else if (why)
+			snprintf(msg, len, "%s = '%s': %s", name, value, why);
 		else
-			diag_error(file, line, col,
-				   "%s = '%s': expected %s", name, value,
-				   type_what(k->type));
+			snprintf(msg, len, "%s = '%s': expected %s", name, value,
+				 type_what(k->type));
 		return -1;
 	}
 	return 0;
 }
 
+#define CFG_MAX_ERRORS 20
+
+/* One error found while reading a file, printed in line order at the end. */
+struct cfg_error {
+	unsigned line;           /* where */
+	char msg[192];           /* what, without the file:line prefix */
+};
+
 struct ini_reader_state {
 	FILE *f;                 /* the file being read */
 	unsigned line;           /* lines handed to inih so far */
-	const char *path;        /* for messages */
+	unsigned section_line;   /* line of the last [section] header */
 	struct sim_config *cfg;  /* being filled */
-	int failed;              /* an error was reported */
+	struct cfg_error err[CFG_MAX_ERRORS]; /* errors found, in any order */
+	unsigned nr_err;
 };
 
+static void cfg_error_add(struct ini_reader_state *st, unsigned line,
+			  const char *msg)
+{
+	if (st->nr_err == CFG_MAX_ERRORS)
+		return;
+	st->err[st->nr_err].line = line;
+	snprintf(st->err[st->nr_err].msg, sizeof(st->err[0].msg), "%s", msg);
+	st->nr_err++;
+}
+
+/*
+ * fgets for inih, counting lines so errors can name them. A line longer
+ * than inih's buffer is an error here: fgets would hand its rest to inih
+ * as a line of its own and every later line number would be off.
+ */
 static char *ini_line_reader(char *buf, int size, void *stream)
 {
 	struct ini_reader_state *st = stream;
-	char *r = fgets(buf, size, st->f);
+	char *r = fgets(buf, size, st->f), *s;
+	size_t n;
 
-	if (r)
-		st->line++;
+	if (!r)
+		return NULL;
+	st->line++;
+	n = strlen(buf);
+	if (n && buf[n - 1] != '\n' && !feof(st->f)) {
+		int c;
+
+		while ((c = fgetc(st->f)) != EOF && c != '\n')
+			;
+		snprintf(buf, (size_t)size, "; line too long\n");
+		cfg_error_add(st, st->line, "line too long");
+	}
+	for (s = buf; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '[')
+		st->section_line = st->line;
 	return r;
 }
 
@@ -326,31 +387,42 @@ static int cfg_ini_handler(void *user, const char *section, const char *name,
 	static const char *const sections[] = {
 		"machine", "layout", "costs", "run", "tlb", "mmu",
 	};
+	static const char expected[] = "(expected [machine], [layout], [costs] or [run])";
 	struct ini_reader_state *st = user;
 	bool known = false;
-	char v[256];
+	char v[256], msg[192];
 
-	if (st->failed)
-		return 1;
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		known |= !strcmp(section, sections[i]);
+	if (!*section) {
+		snprintf(msg, sizeof(msg), "'%s' is outside any section %s", name, expected);
+		cfg_error_add(st, st->line, msg);
+		return 1;
+	}
 	if (!known) {
-		diag_error(st->path, st->line, 0,
-			   "unknown section [%s] (expected [machine], [layout], [costs] or [run])",
-			   section);
-		st->failed = 1;
+		/* once per section, at its header */
+		if (!st->nr_err || st->err[st->nr_err - 1].line != st->section_line) {
+			snprintf(msg, sizeof(msg), "unknown section [%s] %s", section, expected);
+			cfg_error_add(st, st->section_line, msg);
+		}
 		return 1;
 	}
 	snprintf(v, sizeof(v), "%s", value);
-	trim(v);
-	if (cfg_assign(st->cfg, name, v, st->path, st->line, 0))
-		st->failed = 1;
+	if (cfg_assign(st->cfg, name, trim(v), msg, sizeof(msg)))
+		cfg_error_add(st, st->line, msg);
 	return 1;
+}
+
+static int cfg_error_cmp(const void *a, const void *b)
+{
+	const struct cfg_error *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
 }
 
 int cfg_load(struct sim_config *cfg, const char *path)
 {
-	struct ini_reader_state st = { .path = path, .cfg = cfg };
+	struct ini_reader_state st = { .cfg = cfg };
 	int rc;
 
 	st.f = fopen(path, "r");
@@ -360,42 +432,38 @@ int cfg_load(struct sim_config *cfg, const char *path)
 	}
 	rc = ini_parse_stream(ini_line_reader, &st, cfg_ini_handler, &st);
 	fclose(st.f);
-	if (st.failed)
-		return -1;
-	if (rc) {
-		diag_error(path, rc > 0 ? (unsigned)rc : 0, 0,
-			   "malformed line (expected 'key = value' or '[section]')");
-		return -1;
-	}
-	return 0;
+	if (rc > 0)   /* inih returns the first line it could not parse */
+		cfg_error_add(&st, (unsigned)rc,
+			      "malformed line (expected 'key = value' or '[section]')");
+	else if (rc < 0)
+		cfg_error_add(&st, 0, "out of memory");
+	/* no line has two errors (inih hands a malformed line to nobody), so
+	 * qsort's instability does not matter */
+	qsort(st.err, st.nr_err, sizeof(st.err[0]), cfg_error_cmp);
+	for (unsigned i = 0; i < st.nr_err; i++)
+		diag_error(path, st.err[i].line, 0, "%s", st.err[i].msg);
+	return st.nr_err ? -1 : 0;
 }
 
 int cfg_set(struct sim_config *cfg, const char *assignment, const char *where)
 {
-	char name[64], value[256];
-	const char *eq = strchr(assignment, '=');
-	size_t n;
+	char buf[320], msg[192], *name, *value, *eq;
 
-	if (!eq || eq == assignment) {
+	snprintf(buf, sizeof(buf), "%s", assignment);
+	eq = strchr(buf, '=');
+	if (eq)
+		*eq = '\0';
+	if (!eq || !*trim(buf)) {
 		diag_error(where, 0, 0, "expected KEY=VALUE, got '%s'", assignment);
 		return -1;
 	}
-	n = (size_t)(eq - assignment);
-	if (n >= sizeof(name)) {
-		diag_error(where, 0, 0, "key too long in '%s'", assignment);
+	name = trim(buf);
+	value = trim(eq + 1);
+	if (cfg_assign(cfg, name, value, msg, sizeof(msg))) {
+		diag_error(where, 0, 0, "%s", msg);
 		return -1;
 	}
-	memcpy(name, assignment, n);
-	name[n] = '\0';
-	trim(name);
-	snprintf(value, sizeof(value), "%s", eq + 1);
-	trim(value);
-	return cfg_assign(cfg, name, value, where, 0, 0);
-}
-
-static bool is_pow2(uint64_t v)
-{
-	return v && !(v & (v - 1));
+	return 0;
 }
 
 /*
@@ -474,7 +542,8 @@ uint64_t cfg_mmap_base(const struct sim_config *cfg)
 		gap = gap_min;
 	if (gap > gap_max)
 		gap = gap_max;
-	return (cfg->task_size - gap) & ~(ps - 1);
+	/* PAGE_ALIGN rounds up: 5/6 of 0x7ffffffff000 -> 0x155555556000 */
+	return (cfg->task_size - gap + ps - 1) & ~(ps - 1);
 }
 
 unsigned cfg_nr_keys(void)
