@@ -359,9 +359,8 @@ static void infer_brk(struct maps_snapshot *s)
 		}
 	if (exe == s->nr)
 		return;
-	/* The executable's VMAs are contiguous and share its name. */
+	/* The executable's VMAs follow each other and share its name. */
 	while (exe + 1 < s->nr && s->vmas[exe + 1].kind == MAPS_KIND_FILE &&
-	       s->vmas[exe + 1].start == s->vmas[exe].end &&
 	       !strcmp(s->vmas[exe + 1].name, s->vmas[exe].name))
 		exe++;
 	s->brk = s->vmas[exe].end;

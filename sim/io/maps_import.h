@@ -21,7 +21,8 @@
  *   - without: start_brk = brk = the end of the program's bss, which is
  *     the anonymous private VMA that starts exactly where the executable's
  *     last file VMA ends (or that file VMA's end when there is none). The
- *     executable is the file of the lowest file-backed VMA. This is what
+ *     executable is the file of the lowest file-backed VMA; its VMAs are
+ *     that one and the ones right after it with the same name. This is what
  *     Linux does with ASLR off (the conformance cases); with ASLR on the
  *     heap starts at a random offset and the first brk(NULL) of a log
  *     corrects it.
