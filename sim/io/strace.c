@@ -33,10 +33,11 @@
 
 struct name_val {
 	const char *name;           /* as strace prints it */
+	uint8_t len;                /* strlen(name), compared first */
 	uint64_t val;               /* Linux x86-64 value */
 };
 
-#define NV(n, v) { #n, v }
+#define NV(n, v) { #n, sizeof(#n) - 1, v }
 
 static const struct name_val prot_names[] = {
 	NV(PROT_NONE, 0x0), NV(PROT_READ, 0x1), NV(PROT_WRITE, 0x2),
@@ -150,7 +151,7 @@ static const struct name_val *lookup_name(const struct name_val *t, size_t n,
 					  const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strncmp(t[i].name, s, len) && !t[i].name[len])
+		if (t[i].len == len && !memcmp(t[i].name, s, len))
 			return &t[i];
 	return NULL;
 }
