@@ -491,35 +491,44 @@ void rb_replace_node(struct rb_node *victim, struct rb_node *node,
 	rb_change_child(victim, node, parent, root);
 }
 
-/* Black height of the subtree at n, or -1 after writing why. */
+/*
+ * Black height of the subtree at n, or -1 after writing why. Reads the
+ * colour bits directly rather than through the helpers: validators run
+ * after every mutation in -O0 debug builds, where each call costs.
+ */
 static int rb_validate_subtree(const struct rb_node *n,
 			       const struct rb_node *parent,
 			       char *why, size_t len)
 {
+	const struct rb_node *l, *r;
+	unsigned long pc;
 	int lh, rh;
 
 	if (!n)
 		return 0;
-	if (rb_parent(n) != parent) {
+	pc = n->rb_parent_color;
+	l = n->rb_left;
+	r = n->rb_right;
+	if ((const struct rb_node *)(pc & ~3UL) != parent) {
 		if (why)
 			snprintf(why, len,
 				 "node %p: parent pointer %p, but it is a child of %p",
-				 (const void *)n, (void *)rb_parent(n),
+				 (const void *)n, (void *)(pc & ~3UL),
 				 (const void *)parent);
 		return -1;
 	}
-	if (rb_is_red(n) &&
-	    ((n->rb_left && rb_is_red(n->rb_left)) ||
-	     (n->rb_right && rb_is_red(n->rb_right)))) {
+	if ((pc & 1UL) == RB_RED &&
+	    ((l && (l->rb_parent_color & 1UL) == RB_RED) ||
+	     (r && (r->rb_parent_color & 1UL) == RB_RED))) {
 		if (why)
 			snprintf(why, len, "red node %p has a red child",
 				 (const void *)n);
 		return -1;
 	}
-	lh = rb_validate_subtree(n->rb_left, n, why, len);
+	lh = rb_validate_subtree(l, n, why, len);
 	if (lh < 0)
 		return -1;
-	rh = rb_validate_subtree(n->rb_right, n, why, len);
+	rh = rb_validate_subtree(r, n, why, len);
 	if (rh < 0)
 		return -1;
 	if (lh != rh) {
@@ -529,7 +538,7 @@ static int rb_validate_subtree(const struct rb_node *n,
 				 (const void *)n, lh, rh);
 		return -1;
 	}
-	return lh + (rb_is_black(n) ? 1 : 0);
+	return lh + (int)(pc & 1UL);
 }
 
 int rb_validate(const struct rb_root *root, char *why, size_t len)

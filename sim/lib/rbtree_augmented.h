@@ -38,6 +38,18 @@
  * A caller who changes a node's own value later (e.g. the gap before a VMA
  * once its predecessor changed) calls cb->propagate(node, NULL) itself.
  *
+ * Precondition of every augmented insert and erase: apart from the new
+ * node, each stored value matches the nodes' current own values. A
+ * rotation copies and recomputes values, and a stale one can move above
+ * the node it came from, where a later early-exiting propagate from that
+ * node no longer reaches it. So when a node's own value depends on its
+ * neighbour (the VMA gap), follow Linux's order:
+ *   insert: list_add(v); propagate(next); rb_link_node; rb_insert_augmented
+ *   erase:  rb_erase_augmented(v) while v is still on the list (next's
+ *           value unchanged); list_del(v); propagate(next)
+ * (tests/test_rbtree.c, predecessor_dependent_max_stays_exact_in_linux_order,
+ * runs this pattern; either other order fails it within a few operations.)
+ *
  * Erasure: rb_erase_augmented() unlinks, propagates from the lowest node
  * whose subtree changed (the successor's old parent when the successor was
  * taken from deep in the right subtree) and from the node now in the erased
