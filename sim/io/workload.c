@@ -91,6 +91,7 @@ struct parser {
 	char var[MAX_DEPTH][32];  /* loop variable of each open level */
 	unsigned depth;           /* open repeat blocks */
 	unsigned open_line[MAX_DEPTH]; /* where each was opened */
+	unsigned open_col[MAX_DEPTH];  /* column of its `repeat` */
 	bool *defined;            /* by name id: bound somewhere above */
 	size_t nr_defined;
 };
@@ -592,6 +593,11 @@ static void repeat_line(struct parser *p, const struct token *tok, int ntok)
 			perr(p, tok[2].col, "'%s' is not a valid loop variable", var);
 			return;
 		}
+		if (strlen(var) >= sizeof(p->var[0])) {
+			perr(p, tok[2].col, "loop variable '%s' is longer than %zu characters",
+			     var, sizeof(p->var[0]) - 1);
+			return;
+		}
 	}
 	if (p->depth == MAX_DEPTH) {
 		perr(p, tok[0].col, "repeat blocks nest at most %d deep", MAX_DEPTH);
@@ -603,6 +609,7 @@ static void repeat_line(struct parser *p, const struct token *tok, int ntok)
 	snprintf(p->var[p->depth], sizeof(p->var[0]), "%s",
 		 var ? var : (const char *[]){ "i", "j", "k", "l", "m", "n", "o", "q" }[p->depth]);
 	p->open_line[p->depth] = p->line;
+	p->open_col[p->depth] = tok[0].col;
 	p->open[p->depth++] = idx;
 	if (p->depth > p->prog->max_depth)
 		p->prog->max_depth = p->depth;
@@ -731,9 +738,11 @@ static int parse_text(struct parser *p, char *text)
 			*next++ = '\0';
 		parse_line(p, line);
 	}
-	p->line = p->depth ? p->open_line[p->depth - 1] : p->line;
-	if (p->depth)
-		perr(p, 0, "repeat block opened here is never closed with '}'");
+	if (p->depth) {
+		p->line = p->open_line[p->depth - 1];
+		perr(p, p->open_col[p->depth - 1],
+		     "repeat block opened here is never closed with '}'");
+	}
 	free(p->defined);
 	if (p->errors > MAX_ERRORS)
 		diag_error(p->file, 0, 0, "%u more errors not shown", p->errors - MAX_ERRORS);
