@@ -17,6 +17,16 @@ enum cfg_layout {
 	CFG_LAYOUT_LEGACY,         /* bottom-up from task_size/3 (ADDR_COMPAT_LAYOUT) */
 };
 
+enum cfg_segmentation {
+	CFG_SEG_FLAT,              /* base 0, limit 4G: logical = linear (Linux) */
+	CFG_SEG_SEGMENTED,         /* distinct text/data/stack segments (teaching) */
+};
+
+enum cfg_segv {
+	CFG_SEGV_KILL,             /* the process is killed */
+	CFG_SEGV_SKIP,             /* the access is counted and skipped */
+};
+
 struct sim_config {
 	/* [machine] */
 	uint64_t memory_size;      /* bytes of simulated physical memory */
@@ -34,6 +44,17 @@ struct sim_config {
 	enum cfg_layout mmap_layout; /* topdown or legacy */
 	uint64_t max_map_count;    /* most VMAs per address space */
 	uint64_t address_space_limit; /* RLIMIT_AS bytes, CFG_UNLIMITED */
+
+	/* [mmu]: the translation hardware */
+	unsigned pte_size;         /* bytes per page-table entry (4 or 8) */
+	unsigned pt_levels;        /* page-table levels; 0: derived from va_bits */
+	unsigned tlb_entries;      /* first-level TLB entries */
+	unsigned tlb_ways;         /* its associativity (= entries: fully assoc.) */
+	unsigned tlb2_entries;     /* second-level TLB entries (0: none) */
+	unsigned tlb2_ways;        /* its associativity */
+	bool asid;                 /* tagged TLB (PCID): no flush on a switch */
+	enum cfg_segmentation segmentation; /* flat or segmented */
+	enum cfg_segv segv;        /* what a SIGSEGV does to the process */
 
 	/* [costs]: simulated nanoseconds per operation */
 	uint64_t cost_kalloc_ns;   /* one buddy allocation */

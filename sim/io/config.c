@@ -28,6 +28,8 @@ enum cfg_type {
 	CFG_RLIMIT,     /* size or "unlimited" */
 	CFG_BOOL,       /* true/false, yes/no, on/off, 1/0 */
 	CFG_LAYOUT,     /* topdown or legacy */
+	CFG_SEGMODE,    /* flat or segmented */
+	CFG_SEGV,       /* kill or skip */
 };
 
 struct cfg_key {
@@ -70,6 +72,24 @@ static const struct cfg_key cfg_keys[] = {
 	  "most VMAs in one address space" },
 	{ "address_space_limit", "layout", CFG_RLIMIT, F(address_space_limit), "unlimited", 0, UINT64_MAX,
 	  "RLIMIT_AS (or unlimited)" },
+	{ "pte_size", "mmu", CFG_UINT, F(pte_size), "8", 4, 8,
+	  "bytes per page-table entry (4 or 8)" },
+	{ "pt_levels", "mmu", CFG_UINT, F(pt_levels), "0", 0, 8,
+	  "page-table levels; 0 derives ceil((va_bits - page_shift) / log2(page_size / pte_size))" },
+	{ "tlb_entries", "mmu", CFG_UINT, F(tlb_entries), "64", 1, 1u << 20,
+	  "first-level TLB entries" },
+	{ "tlb_ways", "mmu", CFG_UINT, F(tlb_ways), "4", 1, 1u << 20,
+	  "first-level TLB associativity (ways = entries: fully associative)" },
+	{ "tlb2_entries", "mmu", CFG_UINT, F(tlb2_entries), "1536", 0, 1u << 24,
+	  "second-level TLB entries (0: none)" },
+	{ "tlb2_ways", "mmu", CFG_UINT, F(tlb2_ways), "12", 1, 1u << 24,
+	  "second-level TLB associativity" },
+	{ "asid", "mmu", CFG_BOOL, F(asid), "false", 0, 1,
+	  "tagged TLB entries (PCID): a context switch does not flush" },
+	{ "segmentation", "mmu", CFG_SEGMODE, F(segmentation), "flat", 0, 1,
+	  "flat (Linux: logical = linear) or segmented (distinct segments)" },
+	{ "segv", "mmu", CFG_SEGV, F(segv), "kill", 0, 1,
+	  "on SIGSEGV: kill the process, or skip the access" },
 	{ "cost_kalloc_ns", "costs", CFG_TIME, F(cost_kalloc_ns), "100ns", 0, UINT64_MAX,
 	  "one buddy allocation" },
 	{ "cost_kfree_ns", "costs", CFG_TIME, F(cost_kfree_ns), "80ns", 0, UINT64_MAX,
@@ -191,6 +211,8 @@ static const char *type_what(enum cfg_type t)
 	case CFG_RLIMIT: return "a size or 'unlimited'";
 	case CFG_BOOL: return "true or false";
 	case CFG_LAYOUT: return "'topdown' or 'legacy'";
+	case CFG_SEGMODE: return "'flat' or 'segmented'";
+	case CFG_SEGV: return "'kill' or 'skip'";
 	}
 	return "a value";
 }
@@ -248,6 +270,24 @@ static int cfg_apply(struct sim_config *cfg, const struct cfg_key *k,
 		else
 			return -1;
 		*(enum cfg_layout *)field = (enum cfg_layout)v;
+		return 0;
+	case CFG_SEGMODE:
+		if (!strcmp(value, "flat"))
+			v = CFG_SEG_FLAT;
+		else if (!strcmp(value, "segmented"))
+			v = CFG_SEG_SEGMENTED;
+		else
+			return -1;
+		*(enum cfg_segmentation *)field = (enum cfg_segmentation)v;
+		return 0;
+	case CFG_SEGV:
+		if (!strcmp(value, "kill"))
+			v = CFG_SEGV_KILL;
+		else if (!strcmp(value, "skip"))
+			v = CFG_SEGV_SKIP;
+		else
+			return -1;
+		*(enum cfg_segv *)field = (enum cfg_segv)v;
 		return 0;
 	default:
 		return -1;
@@ -385,7 +425,7 @@ static int cfg_ini_handler(void *user, const char *section, const char *name,
 		       const char *value)
 {
 	static const char *const sections[] = {
-		"machine", "layout", "costs", "run", "tlb", "mmu",
+		"machine", "layout", "mmu", "costs", "run",
 	};
 	static const char expected[] = "(expected [machine], [layout], [costs] or [run])";
 	struct ini_reader_state *st = user;
@@ -491,6 +531,25 @@ int cfg_check(struct sim_config *cfg, const char *where)
 			   cfg->memory_size, cfg->page_size);
 		return -1;
 	}
+	if (cfg->pte_size != 4 && cfg->pte_size != 8) {
+		diag_error(where, 0, 0, "pte_size %u: must be 4 or 8", cfg->pte_size);
+		return -1;
+	}
+	if (cfg->tlb_ways > cfg->tlb_entries || cfg->tlb_entries % cfg->tlb_ways ||
+	    !is_pow2(cfg->tlb_entries / cfg->tlb_ways)) {
+		diag_error(where, 0, 0,
+			   "tlb_entries %u / tlb_ways %u: the number of sets must be a power of two",
+			   cfg->tlb_entries, cfg->tlb_ways);
+		return -1;
+	}
+	if (cfg->tlb2_entries && (cfg->tlb2_ways > cfg->tlb2_entries ||
+				  cfg->tlb2_entries % cfg->tlb2_ways ||
+				  !is_pow2(cfg->tlb2_entries / cfg->tlb2_ways))) {
+		diag_error(where, 0, 0,
+			   "tlb2_entries %u / tlb2_ways %u: the number of sets must be a power of two",
+			   cfg->tlb2_entries, cfg->tlb2_ways);
+		return -1;
+	}
 	if (cfg->memory_size / cfg->page_size > UINT32_MAX) {
 		diag_error(where, 0, 0,
 			   "memory_size / page_size is more than 2^32 frames");
@@ -579,6 +638,14 @@ void cfg_format(const struct sim_config *cfg, unsigned i, char *buf, size_t len)
 	case CFG_LAYOUT:
 		snprintf(buf, len, "%s", *(const enum cfg_layout *)field ==
 			 CFG_LAYOUT_LEGACY ? "legacy" : "topdown");
+		return;
+	case CFG_SEGMODE:
+		snprintf(buf, len, "%s", *(const enum cfg_segmentation *)field ==
+			 CFG_SEG_SEGMENTED ? "segmented" : "flat");
+		return;
+	case CFG_SEGV:
+		snprintf(buf, len, "%s", *(const enum cfg_segv *)field ==
+			 CFG_SEGV_SKIP ? "skip" : "kill");
 		return;
 	case CFG_UINT:
 		snprintf(buf, len, "%u", *(const unsigned *)field);
