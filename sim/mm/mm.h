@@ -256,7 +256,16 @@ int mm_madvise(struct mm_struct *mm, uint64_t addr, uint64_t len, int advice);
  */
 int mm_touch(struct mm_struct *mm, uint64_t addr, bool write);
 
-/* mm_touch(write) on every page of [addr, addr+len) that is mapped. */
+/*
+ * mm_touch(write) on every page of [addr, addr+len) that is mapped and
+ * writable.
+ *
+ * Replay guidance: a strace log does not show writes, and the recorded
+ * conformance cases (synthetic, directed, real) all reproduce with NO
+ * touches at all: anon_vma state comes only from the snapshot (smaps
+ * Anonymous > 0 -> mm_vma_desc.anon). Touching every new writable mapping
+ * breaks the synthetic and directed cases (their programs never write).
+ */
 void mm_touch_range(struct mm_struct *mm, uint64_t addr, uint64_t len);
 
 /* ---------------------------------------------------------------------
@@ -289,6 +298,11 @@ int mm_import_vma(struct mm_struct *mm, const struct mm_vma_desc *d);
 /*
  * Sets mm->start_brk and mm->brk (brk need not be page aligned). The heap
  * is every VMA with start < brk and end > start_brk, as maps names it.
+ * Replay guidance: with a [heap] VMA in the snapshot, start_brk is its
+ * start and the first brk() result of the log gives the exact brk; with
+ * none, the heap is empty and start_brk = brk = the end of the highest VMA
+ * ending at or below the first brk() result (the page-aligned end of bss),
+ * whatever that first call asked for.
  */
 void mm_set_brk(struct mm_struct *mm, uint64_t start_brk, uint64_t brk);
 uint64_t mm_start_brk(const struct mm_struct *mm);
