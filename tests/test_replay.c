@@ -205,6 +205,21 @@ Test(replay, conformance_from_plain_maps_real_ls)
 	conformance("real/ls", "start.maps", 0);
 }
 
+Test(replay, conformance_from_plain_maps_real_python3)
+{
+	conformance("real/python3", "start.maps", 0);
+}
+
+Test(replay, conformance_from_plain_maps_synthetic_2002)
+{
+	conformance("synthetic/2002", "start.maps", 0);
+}
+
+Test(replay, conformance_from_plain_maps_directed_d01_merge_split)
+{
+	conformance("directed/d01_merge_split", "start.maps", 0);
+}
+
 /* ---- the process model, on small logs --------------------------------- */
 
 /* Writes text to a new temporary file; returns its path (free it). */
@@ -366,6 +381,46 @@ Test(replay, refused_brk_is_forced_to_the_logged_break)
 	 * merged with bss or not is vmsim's mmap rule, not brk's) */
 	cr_expect(strstr(out, "-555555559000 rw-p 00000000 00:00 0                          [heap]\n") != NULL,
 		  "%s", out);
+	free(out);
+	replay_result_free(&r);
+	unlink(maps);
+	unlink(log);
+	free(maps);
+	free(log);
+}
+
+Test(replay, mremap_and_madvise_run_through_mm)
+{
+	/* shrink and grow in place, a blocked growth that moves (top-down
+	 * below the old VMA, which is still there while the kernel searches),
+	 * then MADV_DONTFORK splitting the moved VMA */
+	char *maps = temp_file(start_maps);
+	char *log = temp_file(
+		"100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000\n"
+		"100 mremap(0x7ffff7ffd000, 8192, 4096, 0) = 0x7ffff7ffd000\n"
+		"100 mremap(0x7ffff7ffd000, 4096, 8192, 0) = 0x7ffff7ffd000\n"
+		"100 mmap(0x7ffff7fff000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7ffff7fff000\n"
+		"100 mremap(0x7ffff7ffd000, 8192, 16384, 0) = -1 ENOMEM (Cannot allocate memory)\n"
+		"100 mremap(0x7ffff7ffd000, 8192, 16384, MREMAP_MAYMOVE) = 0x7ffff7ff9000\n"
+		"100 madvise(0x7ffff7ff9000, 4096, MADV_DONTFORK) = 0\n"
+		"100 madvise(0x7ffff7ff9000, 4096, MADV_DONTNEED) = 0\n");
+	struct replay_result r;
+	char *out = NULL;
+
+	cr_assert_eq(run_replay(maps, log, 0, NULL, &out, &r), 0);
+	if (r.replay_mismatches)
+		log_mismatches(&r);
+	cr_expect_eq(r.replay_mismatches, 0);
+	cr_expect_eq(r.by_sys[STRACE_SYS_MREMAP], 4);
+	cr_expect_eq(r.by_sys[STRACE_SYS_MADVISE], 2);
+	cr_expect_str_eq(out,
+		"555555554000-555555555000 r--p 00000000 fe:00 14450695                   /usr/local/bin/prog\n"
+		"555555555000-555555556000 rw-p 00001000 fe:00 14450695                   /usr/local/bin/prog\n"
+		"555555556000-555555557000 rw-p 00000000 00:00 0 \n"
+		"7ffff7ff9000-7ffff7ffa000 rw-p 00000000 00:00 0 \n"
+		"7ffff7ffa000-7ffff7ffd000 rw-p 00000000 00:00 0 \n"
+		"7ffff7fff000-7ffff8000000 r--p 00000000 00:00 0 \n"
+		"7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n");
 	free(out);
 	replay_result_free(&r);
 	unlink(maps);

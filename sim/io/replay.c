@@ -477,6 +477,11 @@ static void replay_mmap(struct replay *rp, struct rproc *p,
 	}
 	if (k >= 0) {
 		flags = (flags & ~MAP_FIXED_NOREPLACE) | MAP_FIXED;
+		if (!file && !(flags & MAP_ANONYMOUS)) {
+			/* a file vmsim cannot name: keep at least its range */
+			flags |= MAP_ANONYMOUS;
+			rp->r->unsupported++;
+		}
 		if (mm_mmap(mm, (uint64_t)k, len, prot, flags, file, off, &out))
 			rp->r->unsupported++;
 	}
