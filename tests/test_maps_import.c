@@ -296,3 +296,61 @@ Test(maps_import, missing_file_is_an_error)
 	expect_error("no-such.maps",
 		     "tests/fixtures/bad/no-such.maps: error: cannot open: No such file or directory\n");
 }
+
+/*
+ * Random corruptions of a real smaps (fixed seed): never a crash or an
+ * out-of-bounds read (ASan); a failure is one diagnostic line naming the
+ * file; a success still has sorted, non-overlapping VMAs.
+ */
+Test(maps_import, corrupted_snapshots_fail_cleanly)
+{
+	static const char path[] = "tests/fixtures/conformance/real/ls/start.smaps";
+	static const char junk[] = "-: \nrwxps0fz[]";
+	uint64_t seed = 0xc0ffeeULL, st = seed;
+	FILE *f = fopen(path, "rb");
+	char *orig, *buf;
+	long len;
+
+	TEST_SEED(seed);
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	orig = malloc((size_t)len);
+	buf = malloc((size_t)len);
+	cr_assert_eq(fread(orig, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (int round = 0; round < 300; round++) {
+		struct maps_snapshot s;
+		char *text = NULL;
+		size_t tlen = 0, cut = (size_t)len;
+		int ret;
+
+		memcpy(buf, orig, (size_t)len);
+		for (int k = 0; k < 2; k++)
+			buf[test_rand_below(&st, (uint64_t)len)] =
+				junk[test_rand_below(&st, sizeof(junk) - 1)];
+		if (round % 3 == 0)
+			cut = (size_t)test_rand_below(&st, (uint64_t)len);
+		diag_stream = open_memstream(&text, &tlen);
+		ret = maps_parse_buf("fuzz.smaps", buf, cut, &s);
+		fclose(diag_stream);
+		diag_stream = NULL;
+		if (ret) {
+			cr_expect_eq(ret, -1);
+			cr_expect(!strncmp(text, "fuzz.smaps", 10), "round %d: %s", round, text);
+			cr_expect_eq(strchr(text, '\n'), text + tlen - 1, "round %d: %s", round, text);
+		} else {
+			cr_expect_eq(tlen, 0, "round %d: %s", round, text);
+			for (size_t i = 0; i < s.nr; i++) {
+				cr_expect_lt(s.vmas[i].start, s.vmas[i].end);
+				if (i)
+					cr_expect_geq(s.vmas[i].start, s.vmas[i - 1].end);
+			}
+		}
+		maps_snapshot_free(&s);
+		free(text);
+	}
+	free(orig);
+	free(buf);
+}

@@ -507,3 +507,60 @@ Test(strace, missing_file_is_an_error)
 	expect_error("no-such.log",
 		     "tests/fixtures/bad/no-such.log: error: cannot open: No such file or directory\n");
 }
+
+/*
+ * Random corruptions of a real log (fixed seed): the parser never crashes
+ * or reads out of bounds (ASan), and every failure is one diagnostic line
+ * naming the file, a line and a column.
+ */
+Test(strace, corrupted_logs_fail_cleanly)
+{
+	static const char path[] = "tests/fixtures/conformance/real/ls/strace.log";
+	static const char junk[] = "()<>\",|=?- 0x9zAMP_\n";
+	uint64_t seed = 0x5eed5eedULL, st = seed;
+	FILE *f = fopen(path, "rb");
+	char *orig, *buf;
+	long len;
+
+	TEST_SEED(seed);
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	orig = malloc((size_t)len);
+	buf = malloc((size_t)len);
+	cr_assert_eq(fread(orig, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (int round = 0; round < 300; round++) {
+		struct strace_parser p;
+		struct strace_rec r;
+		char *text = NULL;
+		size_t tlen = 0, cut = (size_t)len;
+		int ret;
+
+		memcpy(buf, orig, (size_t)len);
+		for (int k = 0; k < 3; k++)
+			buf[test_rand_below(&st, (uint64_t)len)] =
+				junk[test_rand_below(&st, sizeof(junk) - 1)];
+		if (round % 3 == 0)  /* and sometimes cut it short */
+			cut = (size_t)test_rand_below(&st, (uint64_t)len);
+		diag_stream = open_memstream(&text, &tlen);
+		strace_open_buf(&p, "fuzz.log", buf, cut);
+		while ((ret = strace_next(&p, &r)) == 1)
+			;
+		strace_close(&p);
+		fclose(diag_stream);
+		diag_stream = NULL;
+		if (ret == -1) {
+			cr_expect(!strncmp(text, "fuzz.log:", 9), "round %d: %s", round, text);
+			cr_expect(strstr(text, ": error: ") != NULL, "round %d: %s", round, text);
+			cr_expect_eq(strchr(text, '\n'), text + tlen - 1, "round %d: %s", round, text);
+		} else {
+			cr_expect_eq(ret, 0);
+			cr_expect_eq(tlen, 0, "round %d: %s", round, text);
+		}
+		free(text);
+	}
+	free(orig);
+	free(buf);
+}
