@@ -52,7 +52,37 @@ static const char usage_check[] =
 	"Parses each workload and runs it without writing anything, reporting\n"
 	"every error as file:line:col. Exit 0 when all are valid, 2 otherwise.\n";
 
+static const char usage_replay[] =
+	"usage: vmsim replay [-c CONFIG] [--set KEY=VALUE]... [--maps START] --strace LOG\n"
+	"                    [--pid N] [-o DIR] [--events]\n"
+	"\n"
+	"Rebuilds the address space of a traced program from a /proc/<pid>/maps or\n"
+	"smaps snapshot, re-runs every memory call of an `strace -f -y` log through\n"
+	"vmsim's mm, compares each result with the kernel's, and prints the final\n"
+	"/proc/<pid>/maps on standard output.\n"
+	"\n"
+	"  -m, --maps FILE       starting snapshot (maps or smaps); default: empty\n"
+	"  -t, --strace FILE     the strace log (required)\n"
+	"  -p, --pid N           print this pid's address space (default: the first)\n"
+	"  -o, --output DIR      write DIR/summary.csv (replay_mismatches, ...)\n"
+	"  -e, --events          also write DIR/events.csv, both results per call\n"
+	"  -c, --config FILE     machine config (INI); default x86-64\n"
+	"  -s, --set KEY=VALUE   override one config key (e.g. stack_rlimit=1G)\n"
+	"  -h, --help            this text\n";
+
 enum { OPT_LIST_KEYS = 256, OPT_VERSION };
+
+static const struct option replay_options[] = {
+	{ "maps", required_argument, NULL, 'm' },
+	{ "strace", required_argument, NULL, 't' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "events", no_argument, NULL, 'e' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "set", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static const struct option run_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -123,6 +153,51 @@ static int cmd_run(int argc, char **argv, bool check)
 	return worst;
 }
 
+static int cmd_replay(int argc, char **argv)
+{
+	struct replay_cli c = { .maps_out = stdout };
+	const char **sets = calloc((size_t)argc, sizeof(*sets));
+	char *end;
+	long pid;
+	int opt, rc;
+
+	if (!sets)
+		return VMSIM_EXIT_SIM;
+	c.sets = sets;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "m:t:p:o:ec:s:h", replay_options, NULL)) != -1) {
+		switch (opt) {
+		case 'm': c.maps_path = optarg; break;
+		case 't': c.strace_path = optarg; break;
+		case 'p':
+			pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > 0x7fffffff) {
+				free(sets);
+				return usage_error(usage_replay, "--pid: '%s' is not a pid", optarg);
+			}
+			c.pid = (int)pid;
+			break;
+		case 'o': c.out_dir = optarg; break;
+		case 'e': c.events = true; break;
+		case 'c': c.config_path = optarg; break;
+		case 's': sets[c.nr_sets++] = optarg; break;
+		case 'h': fputs(usage_replay, stdout); free(sets); return 0;
+		default: fputs(usage_replay, stderr); free(sets); return VMSIM_EXIT_INPUT;
+		}
+	}
+	if (optind < argc) {
+		free(sets);
+		return usage_error(usage_replay, "replay: unexpected argument '%s'", argv[optind]);
+	}
+	if (!c.strace_path) {
+		free(sets);
+		return usage_error(usage_replay, "%s: --strace LOG is required", "replay");
+	}
+	rc = run_replay(&c);
+	free(sets);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -143,5 +218,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "check"))
 		return cmd_run(argc - 1, argv + 1, true);
+	if (!strcmp(cmd, "replay"))
+		return cmd_replay(argc - 1, argv + 1);
 	return usage_error(usage_main, "unknown command '%s'", cmd);
 }

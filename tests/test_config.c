@@ -91,6 +91,15 @@ static const struct {
 	{ "mmap_layout", "topdown", "topdown" },
 	{ "max_map_count", "65530", "65530" },
 	{ "address_space_limit", "unlimited", "unlimited" },
+	{ "pte_size", "8", "8" },
+	{ "pt_levels", "0", "0" },
+	{ "tlb_entries", "64", "64" },
+	{ "tlb_ways", "4", "4" },
+	{ "tlb2_entries", "1536", "1536" },
+	{ "tlb2_ways", "12", "12" },
+	{ "asid", "false", "false" },
+	{ "segmentation", "flat", "flat" },
+	{ "segv", "kill", "kill" },
 	{ "cost_kalloc_ns", "100ns", "100" },
 	{ "cost_kfree_ns", "80ns", "80" },
 	{ "cost_syscall_ns", "100ns", "100" },
@@ -118,6 +127,32 @@ Test(config, key_table_is_the_documented_table_in_order)
 	cr_assert_null(cfg_key_name(cfg_nr_keys()));
 	cr_assert_null(cfg_key_default(cfg_nr_keys()));
 	cr_assert_null(cfg_key_help(cfg_nr_keys()));
+}
+
+/* README.md's key table must list every key with the table's default. */
+Test(config, readme_documents_every_key_with_its_default)
+{
+	FILE *f = fopen("README.md", "r");
+	char line[512];
+	unsigned found = 0;
+
+	cr_assert_not_null(f, "README.md not found (tests run from the top)");
+	while (fgets(line, sizeof(line), f)) {
+		char key[64], def[64];
+
+		if (sscanf(line, "| `%63[^`]` | `%63[^`]` |", key, def) != 2)
+			continue;
+		for (unsigned i = 0; i < cfg_nr_keys(); i++) {
+			if (strcmp(cfg_key_name(i), key))
+				continue;
+			cr_expect_str_eq(def, cfg_key_default(i),
+					 "README default of %s", key);
+			found++;
+		}
+	}
+	fclose(f);
+	cr_assert_eq(found, cfg_nr_keys(), "README documents %u of %u keys",
+		     found, cfg_nr_keys());
 }
 
 Test(config, defaults_are_the_documented_values)

@@ -30,6 +30,8 @@ static void sim_fail(struct sim *s, const struct op *op, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char *op_exec_name(const struct op *op);
+
 /* ---- names: open addressing, linear probing, keyed by (id, index) ---- */
 
 static uint64_t name_key(const struct proc *p, const struct name_ref *r)
@@ -190,7 +192,6 @@ static int exec_kfree(struct sim *s, struct proc *p, const struct op *op,
 static int exec_dump(struct sim *s, struct proc *p, const struct op *op,
 		     struct sim_event *ev, uint64_t *cost)
 {
-	(void)p;
 	(void)ev;
 	*cost = 0;
 	if (!s->dump_out)
@@ -203,21 +204,194 @@ static int exec_dump(struct sim *s, struct proc *p, const struct op *op,
 		buddy_print_unusable_index(&s->zone, s->dump_out);
 		buddy_print_extfrag_index(&s->zone, s->dump_out);
 		break;
-	default:
-		sim_fail(s, op, "dump: this process has no address space to show");
+	case DUMP_MAPS:
+		mm_print_maps(p->mm, s->dump_out);
+		break;
+	}
+	return 0;
+}
+
+/* ---- address-space operations (mm/) ---- */
+
+/*
+ * Resolves an address operand: a number, or NAME[+OFF] of a live mapping.
+ * *size gets the bound size left after OFF (0 for a number).
+ */
+static int resolve_addr(struct sim *s, struct proc *p, const struct op *op,
+			uint64_t *addr, uint64_t *size)
+{
+	struct binding *b;
+	char nb[160];
+
+	*size = 0;
+	if (op->addr.name.id == NAME_NONE) {
+		*addr = op->addr.value;
+		return 0;
+	}
+	b = name_lookup(p, &op->addr.name);
+	if (!b || b->kind != BIND_ADDR || !b->live) {
+		sim_fail(s, op, "%s: '%s' holds no mapping (its mmap failed, or it was unmapped)",
+			 op_exec_name(op), name_text(p, &op->addr.name, nb, sizeof(nb)));
+		return SIM_EWORKLOAD;
+	}
+	*addr = b->value + op->addr.value;
+	*size = op->addr.value < b->size ? b->size - op->addr.value : 0;
+	return 0;
+}
+
+static void count_syscall(struct sim *s, struct sim_event *ev, long long rc,
+			  uint64_t *cost)
+{
+	s->stats.syscalls++;
+	if (rc < 0)
+		s->stats.syscall_errors++;
+	*cost = s->cfg->cost_syscall_ns + s->cfg->cost_vma_op_ns;
+	s->stats.syscall_time_ns += *cost;
+	ev->result = rc;
+}
+
+static struct mm_file *sim_file(struct sim *s, const char *path)
+{
+	for (unsigned i = 0; i < s->nr_files; i++)
+		if (s->files[i].path == path)
+			return s->files[i].file;
+	if (s->nr_files == s->cap_files) {
+		unsigned cap = s->cap_files ? s->cap_files * 2 : 8;
+		struct sim_file *f = realloc(s->files, cap * sizeof(*f));
+
+		if (!f)
+			return NULL;
+		s->files = f;
+		s->cap_files = cap;
+	}
+	/* one open file per path; inode numbers in order of first use */
+	s->files[s->nr_files].path = path;
+	s->files[s->nr_files].file = mm_file_new(path, 0, 0, s->nr_files + 1,
+						 MM_FILE_READ | MM_FILE_WRITE);
+	return s->files[s->nr_files++].file;
+}
+
+static int exec_mmap(struct sim *s, struct proc *p, const struct op *op,
+		     struct sim_event *ev, uint64_t *cost)
+{
+	struct mm_file *file = NULL;
+	struct binding *b;
+	uint64_t addr = 0, size, out = 0;
+	int rc;
+
+	if (!op->addr.any && (rc = resolve_addr(s, p, op, &addr, &size)))
+		return rc;
+	if (op->path && !(file = sim_file(s, op->path)))
+		return SIM_ENOMEM;
+	rc = mm_mmap(p->mm, addr, op->arg[0], (int)op->arg[1], (int)op->arg[2],
+		     file, op->arg[3], &out);
+	count_syscall(s, ev, rc ? rc : (long long)out, cost);
+	ev->size_bytes = op->arg[0];
+	if (rc)
+		return 0;
+	ev->addr = out;
+	ev->has_addr = true;
+	b = name_bind(p, &op->def);
+	if (!b)
+		return SIM_ENOMEM;
+	*b = (struct binding){ b->key, out, op->arg[0], BIND_ADDR, true };
+	return 0;
+}
+
+/* munmap and mprotect: ADDR [LEN], LEN defaulting to the named size. */
+static int range_args(struct sim *s, struct proc *p, const struct op *op,
+		      uint64_t *addr, uint64_t *len)
+{
+	uint64_t size;
+	int rc = resolve_addr(s, p, op, addr, &size);
+
+	if (rc)
+		return rc;
+	*len = op->arg[0] ? op->arg[0] : size;
+	if (!*len && op->addr.name.id == NAME_NONE) {
+		sim_fail(s, op, "%s: a plain address needs a length", op_exec_name(op));
 		return SIM_EWORKLOAD;
 	}
 	return 0;
 }
 
-static int exec_unsupported(struct sim *s, struct proc *p, const struct op *op,
-			    struct sim_event *ev, uint64_t *cost)
+static int exec_munmap(struct sim *s, struct proc *p, const struct op *op,
+		       struct sim_event *ev, uint64_t *cost)
 {
-	(void)p;
-	(void)ev;
-	(void)cost;
-	sim_fail(s, op, "this operation is not supported yet");
-	return SIM_EWORKLOAD;
+	uint64_t addr, len;
+	int rc = range_args(s, p, op, &addr, &len);
+
+	if (rc)
+		return rc;
+	rc = mm_munmap(p->mm, addr, len);
+	count_syscall(s, ev, rc, cost);
+	ev->addr = addr;
+	ev->has_addr = true;
+	ev->size_bytes = len;
+	/* unmapping a whole named mapping ends the name's life */
+	if (!rc && op->addr.name.id != NAME_NONE && !op->addr.value) {
+		struct binding *b = name_lookup(p, &op->addr.name);
+
+		if (b && len >= b->size)
+			b->live = false;
+	}
+	return 0;
+}
+
+static int exec_mprotect(struct sim *s, struct proc *p, const struct op *op,
+			 struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t addr, len;
+	int rc = range_args(s, p, op, &addr, &len);
+
+	if (rc)
+		return rc;
+	rc = mm_mprotect(p->mm, addr, len, (int)op->arg[1]);
+	count_syscall(s, ev, rc, cost);
+	ev->addr = addr;
+	ev->has_addr = true;
+	ev->size_bytes = len;
+	return 0;
+}
+
+static int set_break(struct sim *s, struct proc *p, const struct op *op,
+		     struct sim_event *ev, uint64_t *cost, uint64_t want)
+{
+	uint64_t old = mm_cur_brk(p->mm), got = old;
+	struct binding *b;
+
+	mm_brk(p->mm, want, &got);
+	/* brk cannot fail; a refused request leaves the old break */
+	count_syscall(s, ev, got == want ? (long long)got : -ENOMEM, cost);
+	ev->addr = got;
+	ev->has_addr = true;
+	ev->size_bytes = want > old ? want - old : old - want;
+	if (op->def.id == NAME_NONE || got != want)
+		return 0;
+	b = name_bind(p, &op->def);
+	if (!b)
+		return SIM_ENOMEM;
+	/* sbrk's value is the old break: the start of the new memory */
+	*b = (struct binding){ b->key, op->kind == OP_SBRK ? old : got,
+			       want > old ? want - old : 0, BIND_ADDR, true };
+	return 0;
+}
+
+static int exec_brk(struct sim *s, struct proc *p, const struct op *op,
+		    struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t addr, size;
+	int rc = resolve_addr(s, p, op, &addr, &size);
+
+	return rc ? rc : set_break(s, p, op, ev, cost, addr);
+}
+
+static int exec_sbrk(struct sim *s, struct proc *p, const struct op *op,
+		     struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t old = mm_cur_brk(p->mm);
+
+	return set_break(s, p, op, ev, cost, old + op->arg[0]);
 }
 
 static const struct {
@@ -231,12 +405,17 @@ static const struct {
 	[OP_SLEEP] = { "sleep", NULL },
 	[OP_REPEAT] = { "repeat", NULL },
 	[OP_END] = { "}", NULL },
-	[OP_MMAP] = { "mmap", exec_unsupported },
-	[OP_MUNMAP] = { "munmap", exec_unsupported },
-	[OP_MPROTECT] = { "mprotect", exec_unsupported },
-	[OP_BRK] = { "brk", exec_unsupported },
-	[OP_SBRK] = { "sbrk", exec_unsupported },
+	[OP_MMAP] = { "mmap", exec_mmap },
+	[OP_MUNMAP] = { "munmap", exec_munmap },
+	[OP_MPROTECT] = { "mprotect", exec_mprotect },
+	[OP_BRK] = { "brk", exec_brk },
+	[OP_SBRK] = { "sbrk", exec_sbrk },
 };
+
+static const char *op_exec_name(const struct op *op)
+{
+	return op_exec[op->kind].name;
+}
 
 /* ---- the machine ---- */
 
@@ -259,23 +438,60 @@ int sim_init(struct sim *s, const struct sim_config *cfg)
 
 void sim_destroy(struct sim *s)
 {
-	for (unsigned i = 0; i < s->nr_procs; i++)
+	for (unsigned i = 0; i < s->nr_procs; i++) {
 		free(s->procs[i].names);
+		mm_destroy(s->procs[i].mm);
+	}
 	free(s->procs);
+	for (unsigned i = 0; i < s->nr_files; i++)
+		mm_file_put(s->files[i].file);
+	free(s->files);
 	evq_destroy(&s->evq);
 	buddy_destroy(&s->zone);
 	memset(s, 0, sizeof(*s));
 }
 
+void sim_mm_params(const struct sim_config *cfg, struct mm_params *p)
+{
+	mm_params_default(p);
+	p->page_size = cfg->page_size;
+	p->task_size = cfg->task_size;
+	p->mmap_min_addr = cfg->mmap_min_addr;
+	p->stack_rlimit = cfg->stack_rlimit;
+	p->stack_guard_gap = cfg->stack_guard_gap;
+	p->mmap_base = cfg->mmap_base;
+	p->legacy_layout = cfg->mmap_layout == CFG_LAYOUT_LEGACY;
+	p->max_map_count = cfg->max_map_count;
+	p->address_space_limit = cfg->address_space_limit;
+}
+
+uint64_t sim_default_start_brk(const struct sim_config *cfg)
+{
+	uint64_t mask = cfg->page_size - 1;
+
+	return (cfg->task_size / 3 * 2 + mask) & ~mask;
+}
+
 int sim_add_process(struct sim *s, const struct program *prog)
 {
 	struct proc *procs = realloc(s->procs, (s->nr_procs + 1) * sizeof(*procs));
+	struct mm_params mp;
+	uint64_t brk;
+	int rc;
 
 	if (!procs)
 		return -ENOMEM;
 	s->procs = procs;
 	memset(&procs[s->nr_procs], 0, sizeof(*procs));
 	procs[s->nr_procs].prog = prog;
+	sim_mm_params(s->cfg, &mp);
+	rc = mm_create(&mp, &procs[s->nr_procs].mm);
+	if (rc)
+		return rc;
+	brk = sim_default_start_brk(s->cfg);
+	mm_set_brk(procs[s->nr_procs].mm, brk, brk);
+	if (s->cfg->validate)
+		mm_set_validate(procs[s->nr_procs].mm, true);
 	s->nr_procs++;
 	s->nr_running++;
 	return 0;
@@ -292,6 +508,14 @@ void sim_update_stats(struct sim *s)
 	s->stats.nr_alloc_pages = buddy_nr_alloc_pages(&s->zone);
 	s->stats.requested_bytes = b->requested_bytes;
 	s->stats.internal_frag_bytes = b->internal_frag_bytes;
+	s->stats.nr_vmas = 0;
+	s->stats.total_vm_pages = 0;
+	for (unsigned i = 0; i < s->nr_procs; i++) {
+		if (!s->procs[i].mm)
+			continue;
+		s->stats.nr_vmas += mm_nr_vmas(s->procs[i].mm);
+		s->stats.total_vm_pages += mm_counters(s->procs[i].mm)->total_vm;
+	}
 }
 
 /*

@@ -26,6 +26,7 @@
 #include "core/stats.h"
 #include "phys/buddy.h"
 #include "phys/frag.h"
+#include "mm/mm.h"
 
 #define SIM_MAX_DEPTH 8   /* repeat nesting, as the parser allows */
 
@@ -56,7 +57,14 @@ struct proc {
 	struct loop_frame loop[SIM_MAX_DEPTH];
 	struct binding *names;      /* open-addressed table of bindings */
 	size_t names_cap, names_len;
+	struct mm_struct *mm;       /* its address space */
 	bool done;                  /* ran past its last op */
+};
+
+/* A file named by workload mmaps: one open file per path. */
+struct sim_file {
+	const char *path;           /* interned in the program */
+	struct mm_file *file;       /* the identity its VMAs share */
 };
 
 /* One executed operation, as events.csv shows it. */
@@ -100,6 +108,8 @@ struct sim {
 	FILE *dump_out;               /* where `dump` prints (stdout) */
 	struct sim_hooks hooks;       /* outputs */
 	struct sim_error error;       /* set when sim_run returns SIM_EWORKLOAD */
+	struct sim_file *files;       /* files mapped by the workloads */
+	unsigned nr_files, cap_files;
 };
 
 enum {
@@ -117,6 +127,15 @@ int sim_add_process(struct sim *s, const struct program *prog);
 
 /* Runs until every process has finished. Returns SIM_OK or SIM_E*. */
 int sim_run(struct sim *s);
+
+/* The address-space parameters a config gives (for mm_create). */
+void sim_mm_params(const struct sim_config *cfg, struct mm_params *p);
+
+/*
+ * Where the heap of a process without a program layout starts: the page
+ * after two thirds of user space (Linux's ELF_ET_DYN_BASE region).
+ */
+uint64_t sim_default_start_brk(const struct sim_config *cfg);
 
 /* Copies the allocator's live counters into s->stats. */
 void sim_update_stats(struct sim *s);

@@ -16,6 +16,7 @@
 #include "io/config.h"
 #include "io/csv_out.h"
 #include "io/diag.h"
+#include "io/replay.h"
 #include "io/run.h"
 #include "io/workload.h"
 
@@ -297,5 +298,118 @@ out_sim:
 out_parsed:
 	program_free(&prog);
 	wl_header_free(&hdr);
+	return exit_code;
+}
+
+static int write_replay_csv(const char *dir, const struct sim_config *cfg,
+			    const struct replay_cli *cli, const struct replay_result *r)
+{
+	static const struct { const char *name; size_t off; } cols[] = {
+		{ "lines", offsetof(struct replay_result, lines) },
+		{ "calls", offsetof(struct replay_result, calls) },
+		{ "replay_mismatches", offsetof(struct replay_result, replay_mismatches) },
+		{ "replay_skipped", offsetof(struct replay_result, replay_skipped) },
+		{ "unsupported", offsetof(struct replay_result, unsupported) },
+		{ "unknown_syscalls", offsetof(struct replay_result, unknown_syscalls) },
+		{ "processes", offsetof(struct replay_result, processes) },
+	};
+	struct csv_file c;
+	char buf[64];
+	int rc = csv_open(&c, dir, "summary.csv");
+
+	if (rc)
+		return rc;
+	csv_str(&c, "page_size");
+	for (unsigned i = 0; i < cfg_nr_keys(); i++)
+		if (strcmp(cfg_key_name(i), "page_size"))
+			csv_str(&c, cfg_key_name(i));
+	csv_str(&c, "strace");
+	csv_str(&c, "pid");
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		csv_str(&c, cols[i].name);
+	for (unsigned s = STRACE_SYS_MMAP; s <= STRACE_SYS_MADVISE; s++)
+		csv_str(&c, strace_sys_name(s));
+	csv_end_row(&c);
+	csv_u64(&c, cfg->page_size);
+	for (unsigned i = 0; i < cfg_nr_keys(); i++) {
+		if (!strcmp(cfg_key_name(i), "page_size"))
+			continue;
+		cfg_format(cfg, i, buf, sizeof(buf));
+		csv_str(&c, buf);
+	}
+	csv_str(&c, cli->strace_path);
+	csv_i64(&c, r->pid);
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		csv_u64(&c, *(const uint64_t *)((const char *)r + cols[i].off));
+	for (unsigned s = STRACE_SYS_MMAP; s <= STRACE_SYS_MADVISE; s++)
+		csv_u64(&c, r->by_sys[s]);
+	csv_end_row(&c);
+	rc = csv_commit(&c);
+	if (rc || !cli->events)
+		return rc;
+
+	rc = csv_open(&c, dir, "events.csv");
+	if (rc)
+		return rc;
+	csv_str(&c, "line");
+	csv_str(&c, "pid");
+	csv_str(&c, "op");
+	csv_str(&c, "args");
+	csv_str(&c, "vmsim_result");
+	csv_str(&c, "kernel_result");
+	csv_str(&c, "mismatch");
+	csv_end_row(&c);
+	for (size_t i = 0; i < r->nr_events; i++) {
+		const struct replay_event *e = &r->events[i];
+
+		csv_u64(&c, e->line);
+		csv_i64(&c, e->pid);
+		csv_str(&c, strace_sys_name(e->sys));
+		csv_str(&c, e->args ? e->args : "");
+		csv_i64(&c, e->vmsim_ret);
+		csv_i64(&c, e->kernel_ret);
+		csv_u64(&c, e->mismatch);
+		csv_end_row(&c);
+	}
+	return csv_commit(&c);
+}
+
+int run_replay(const struct replay_cli *cli)
+{
+	struct run_opts o = { .config_path = cli->config_path, .sets = cli->sets,
+			      .nr_sets = cli->nr_sets };
+	struct sim_config cfg;
+	struct replay_opts ro;
+	struct replay_result r;
+	int exit_code = VMSIM_EXIT_OK, rc;
+
+	if (run_settle_config(&cfg, &o, NULL))
+		return VMSIM_EXIT_INPUT;
+	ro = (struct replay_opts){ .maps_path = cli->maps_path,
+				   .strace_path = cli->strace_path,
+				   .pid = cli->pid, .cfg = &cfg,
+				   .out = cli->maps_out,
+				   .events = cli->events && cli->out_dir };
+	memset(&r, 0, sizeof(r));
+	if (replay_run(&ro, &r)) {
+		replay_result_free(&r);
+		return VMSIM_EXIT_INPUT;
+	}
+	if (cli->out_dir) {
+		rc = make_dir(cli->out_dir);
+		if (!rc)
+			rc = write_replay_csv(cli->out_dir, &cfg, cli, &r);
+		if (rc) {
+			diag_error(cli->out_dir, 0, 0, "cannot write results: %s",
+				   strerror(-rc));
+			exit_code = VMSIM_EXIT_SIM;
+		}
+	}
+	if (r.replay_mismatches)
+		fprintf(stderr, "vmsim: replay: %" PRIu64 " of %" PRIu64
+			" calls differ from the kernel's results (first at %s:%u)\n",
+			r.replay_mismatches, r.calls, cli->strace_path,
+			r.first_mismatch_line);
+	replay_result_free(&r);
 	return exit_code;
 }

@@ -40,3 +40,24 @@ int run_settle_config(struct sim_config *cfg, const struct run_opts *o,
 int run_workload(const struct run_opts *o, const char *path);
 
 #endif
+
+/* What `vmsim replay` was asked to do. */
+struct replay_cli {
+	const char *config_path;   /* -c CONFIG, or NULL */
+	const char *const *sets;   /* --set KEY=VALUE */
+	size_t nr_sets;
+	const char *maps_path;     /* --maps START, or NULL */
+	const char *strace_path;   /* --strace LOG */
+	int pid;                   /* --pid N, 0 = the log's first */
+	const char *out_dir;       /* -o DIR: summary.csv (and events.csv) */
+	bool events;               /* --events */
+	FILE *maps_out;            /* where the final maps go (stdout) */
+};
+
+/*
+ * Replays a strace log (io/replay.c), prints the final maps, and with
+ * out_dir writes summary.csv (config columns, then the replay counters)
+ * and, with events, events.csv (one row per memory call: both results).
+ * Returns the exit code: 0, 1, or 2 for bad input.
+ */
+int run_replay(const struct replay_cli *c);
