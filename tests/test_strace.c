@@ -86,6 +86,25 @@ Test(strace, mmap_file_takes_path_from_fd_annotation)
 	strace_close(&p);
 }
 
+Test(strace, mmap2_offset_is_in_pages_and_yy_device_is_dropped)
+{
+	struct strace_parser p;
+	struct strace_rec r = one(&p,
+		"77 mmap2(NULL, 8192, PROT_READ, MAP_SHARED, 4</dev/zero<char 1:5>>, 0x3) = 0xf7f00000");
+
+	cr_expect_eq(r.sys, STRACE_SYS_MMAP);
+	cr_expect_eq(r.arg[5], 0x3000);
+	cr_expect(str_is(r.path, r.path_len, "/dev/zero"));
+	cr_expect_eq(r.ret, 0xf7f00000);
+	strace_close(&p);
+
+	/* raw (-X raw) flags are plain numbers */
+	r = one(&p, "77 mmap(NULL, 8192, 0x3, 0x22, -1, 0) = 0x7ffff7fbe000");
+	cr_expect_eq(r.arg[2], 3);
+	cr_expect_eq(r.arg[3], 0x22);
+	strace_close(&p);
+}
+
 Test(strace, flag_sets_with_numbers_huge_pages_and_none)
 {
 	struct strace_parser p;

@@ -108,6 +108,7 @@ static const struct {
 	enum strace_sys sys;        /* record kind */
 } sys_names[] = {
 	{ "mmap", STRACE_SYS_MMAP }, { "munmap", STRACE_SYS_MUNMAP },
+	{ "mmap2", STRACE_SYS_MMAP },   /* 32-bit: offset in 4096-byte units */
 	{ "mprotect", STRACE_SYS_MPROTECT }, { "brk", STRACE_SYS_BRK },
 	{ "mremap", STRACE_SYS_MREMAP }, { "madvise", STRACE_SYS_MADVISE },
 	{ "execve", STRACE_SYS_EXECVE }, { "execveat", STRACE_SYS_EXECVEAT },
@@ -547,6 +548,15 @@ static int parse_fd_arg(const struct text *t, const char *p, const char *e,
 		return T_ERROR(t, q, "bad fd annotation '%.*s'", (int)(e - q), q);
 	r->path = q + 1;
 	r->path_len = (size_t)(e - q - 2);
+	/* -yy adds the device: "3</dev/zero<char 1:5>>" */
+	if (r->path_len > 2 && r->path[r->path_len - 1] == '>') {
+		const char *lt = r->path + r->path_len - 1;
+
+		while (lt > r->path && *lt != '<')
+			lt--;
+		if (lt > r->path)
+			r->path_len = (size_t)(lt - r->path);
+	}
 	return 0;
 }
 
@@ -777,6 +787,8 @@ static int decode_call(struct strace_parser *ps, const struct text *t,
 	if (strace_is_mem(r->sys)) {
 		if (decode_mem_args(t, p, close, r))
 			return -1;
+		if (r->sys == STRACE_SYS_MMAP && r->name_len == 5)
+			r->arg[5] <<= 12;   /* mmap2's pgoff */
 	} else if (known && decode_life_args(ps, p, close, r)) {
 		return T_ERROR(t, p, "out of memory");
 	}

@@ -23,7 +23,9 @@
  *
  * Accepted line prefixes: "PID ", "[pid PID] ", none (a single process:
  * pid 0), each optionally followed by a -t/-tt/-ttt/-r timestamp; a -T
- * "<0.000012>" suffix is ignored.
+ * "<0.000012>" suffix is ignored. -yy's device suffix ("</dev/zero<char
+ * 1:5>>") is dropped from paths; -X raw numbers stand for flag names;
+ * 32-bit mmap2 comes back as STRACE_SYS_MMAP with its offset in bytes.
  *
  * The log is read into memory once (mmap for regular files) and scanned
  * in place by hand: no regex, no allocation per line. Strings in a record
