@@ -705,8 +705,7 @@ static int do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len,
 		}
 	} else {
 		switch (type) {
-		case MAP_SHARED:
-		case MAP_SHARED_VALIDATE:
+		case MAP_SHARED:	/* MAP_SHARED_VALIDATE: -EINVAL, as Linux */
 			if (vm_flags & VM_GROWSDOWN)
 				return -EINVAL;
 			pgoff = 0;
