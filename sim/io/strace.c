@@ -371,16 +371,31 @@ static const char *skip_annotation(const char *p, const char *e)
 }
 
 /*
- * Finds the ')' that closes the argument list starting at p (just after
- * '('): brackets nest, strings and -y annotations are skipped. Returns
- * NULL when the list is not closed on this text.
+ * Scans the argument list starting at p (just after '(') up to the ')'
+ * that closes it, in one pass: brackets nest, strings and -y annotations
+ * are skipped, top-level commas split the arguments. The first max
+ * arguments go to as/ae (blanks trimmed), *n counts them all. Returns the
+ * closing ')', or NULL when the list is not closed on this text.
  */
-static const char *find_close(const char *p, const char *e)
+static const char *scan_args(const char *p, const char *e, const char **as,
+			     const char **ae, unsigned max, unsigned *n)
 {
+	const char *b = p, *s = p, *a;
 	int depth = 0;
 
+	*n = 0;
 	for (; p < e; p++) {
 		switch (*p) {
+		case ',':
+			if (depth)
+				break;
+			if (*n < max) {
+				as[*n] = skip_blanks(s, p);
+				ae[*n] = trim_end(as[*n], p);
+			}
+			(*n)++;
+			s = p + 1;
+			break;
 		case '"':
 			for (p++; p < e && *p != '"'; p++)
 				if (*p == '\\')
@@ -395,14 +410,22 @@ static const char *find_close(const char *p, const char *e)
 			depth--;
 			break;
 		case ')':
-			if (depth-- == 0)
-				return p;
-			break;
+			if (depth--)
+				break;
+			a = skip_blanks(s, p);
+			if (a < p || *n) {      /* "()" has no argument */
+				if (*n < max) {
+					as[*n] = a;
+					ae[*n] = trim_end(a, p);
+				}
+				(*n)++;
+			}
+			return p;
 		case '<': {
 			const char *q;
 
 			/* fd annotation: "3</path>", "AT_FDCWD</dir>" */
-			if (p[-1] != 'D' && !is_digit(p[-1]))
+			if (p == b || (p[-1] != 'D' && !is_digit(p[-1])))
 				break;
 			q = skip_annotation(p, e);
 			if (q)
@@ -414,60 +437,6 @@ static const char *find_close(const char *p, const char *e)
 		}
 	}
 	return NULL;
-}
-
-/* Splits an argument list at top-level commas into at most max args. */
-static unsigned split_args(const char *p, const char *e, const char **as,
-			   const char **ae, unsigned max)
-{
-	unsigned n = 0;
-	int depth = 0;
-	const char *s = p;
-
-	p = skip_blanks(p, e);
-	if (p == e)
-		return 0;
-	for (const char *q = p; ; q++) {
-		if (q == e || (*q == ',' && depth == 0)) {
-			if (n < max) {
-				as[n] = skip_blanks(s, q);
-				ae[n] = trim_end(as[n], q);
-			}
-			n++;
-			if (q == e)
-				break;
-			s = q + 1;
-			continue;
-		}
-		switch (*q) {
-		case '"':
-			for (q++; q < e && *q != '"'; q++)
-				if (*q == '\\')
-					q++;
-			if (q >= e)
-				q = e - 1;
-			break;
-		case '(': case '[': case '{':
-			depth++;
-			break;
-		case ')': case ']': case '}':
-			depth--;
-			break;
-		case '<': {
-			const char *r;
-
-			if (q == p || (q[-1] != 'D' && !is_digit(q[-1])))
-				break;
-			r = skip_annotation(q, e);
-			if (r)
-				q = r - 1;
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	return n;
 }
 
 /* Grows a parser-owned buffer to hold need bytes. */
@@ -560,11 +529,10 @@ static int parse_fd_arg(const struct text *t, const char *p, const char *e,
 	return 0;
 }
 
-static int decode_mem_args(const struct text *t, const char *a,
+static int decode_mem_args(const struct text *t, const char *const *as,
+			   const char *const *aend, unsigned n,
 			   const char *ae, struct strace_rec *r)
 {
-	const char *as[8], *aend[8];
-	unsigned n = split_args(a, ae, as, aend, 8);
 	unsigned want_min, want_max;
 	const char *name = strace_sys_name(r->sys);
 
@@ -654,10 +622,10 @@ static void decode_clone_flags(const char *a, const char *ae,
 }
 
 static int decode_life_args(struct strace_parser *ps, const char *a,
-			    const char *ae, struct strace_rec *r)
+			    const char *ae, const char *const *as,
+			    const char *const *aend, unsigned n,
+			    struct strace_rec *r)
 {
-	const char *as[4], *aend[4];
-	unsigned n = split_args(a, ae, as, aend, 4);
 	unsigned path_arg = 0;
 	uint64_t v;
 
@@ -753,6 +721,8 @@ static int decode_call(struct strace_parser *ps, const struct text *t,
 		       struct strace_rec *r)
 {
 	const char *p = t->p0, *e = t->end, *n0 = p, *close, *q;
+	const char *as[8], *aend[8];
+	unsigned n;
 	bool known;
 
 	while (p < e && (is_digit(*p) || *p == '_' ||
@@ -765,7 +735,7 @@ static int decode_call(struct strace_parser *ps, const struct text *t,
 	r->sys = lookup_sys(n0, r->name_len);
 	known = r->sys != STRACE_SYS_OTHER;
 	r->args = ++p;
-	close = find_close(p, e);
+	close = scan_args(p, e, as, aend, known ? 8 : 0, &n);
 	if (!close) {
 		if (!known)
 			return 0;
@@ -785,11 +755,12 @@ static int decode_call(struct strace_parser *ps, const struct text *t,
 	}
 	q = skip_blanks(q + 1, e);
 	if (strace_is_mem(r->sys)) {
-		if (decode_mem_args(t, p, close, r))
+		if (decode_mem_args(t, as, aend, n, close, r))
 			return -1;
 		if (r->sys == STRACE_SYS_MMAP && r->name_len == 5)
 			r->arg[5] <<= 12;   /* mmap2's pgoff */
-	} else if (known && decode_life_args(ps, p, close, r)) {
+	} else if (known && decode_life_args(ps, p, close, as, aend,
+					     n < 8 ? n : 8, r)) {
 		return T_ERROR(t, p, "out of memory");
 	}
 	return decode_result(t, q, e, strace_is_mem(r->sys), r);

@@ -3,7 +3,7 @@
  *
  * The 2000-call synthetic/3003 conformance log, concatenated 200 times in
  * memory (400k lines, one pid, every memory call form), parsed end to end
- * with strace_next(); the fastest of 3 rounds is reported, as million
+ * with strace_next(); the fastest of 5 rounds is reported, as million
  * lines per second and MB per second.
  */
 #include <stdio.h>
@@ -42,7 +42,7 @@ BENCH(strace_parse)
 	for (int i = 0; i < STRACE_BENCH_COPIES; i++)
 		memcpy(all + (size_t)i * (size_t)len, one, (size_t)len);
 
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 5; round++) {
 		struct strace_parser p;
 		struct strace_rec r;
 		uint64_t t0 = bench_now_ns(), dt;
