@@ -190,7 +190,7 @@ static void workload_name(const char *path, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, base);
 }
 
-static int make_dir(const char *dir)
+int run_make_dir(const char *dir)
 {
 	char tmp[PATH_MAX];
 
@@ -206,6 +206,27 @@ static int make_dir(const char *dir)
 	if (mkdir(tmp, 0777) && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int run_validate(const struct run_opts *o, const char *path)
+{
+	struct program prog;
+	struct wl_header hdr;
+	struct sim_config cfg;
+	int rc = VMSIM_EXIT_OK;
+
+	if (wl_parse_file(path, &prog, &hdr))
+		return VMSIM_EXIT_INPUT;
+	if (run_settle_config(&cfg, o, &hdr))
+		rc = VMSIM_EXIT_INPUT;
+	program_free(&prog);
+	wl_header_free(&hdr);
+	return rc;
+}
+
+void run_workload_name(const char *path, char *out, size_t len)
+{
+	workload_name(path, out, len);
 }
 
 int run_workload(const struct run_opts *o, const char *path)
@@ -238,7 +259,7 @@ int run_workload(const struct run_opts *o, const char *path)
 	sim.hooks.event = on_event;
 	if (!o->check_only) {
 		snprintf(dir, sizeof(dir), "%s/%s", o->out_dir ? o->out_dir : "results", name);
-		rc = make_dir(dir);
+		rc = run_make_dir(dir);
 		if (!rc)
 			rc = csv_open(&out.ts, dir, "timeseries.csv");
 		if (!rc && o->events) {
@@ -257,7 +278,7 @@ int run_workload(const struct run_opts *o, const char *path)
 		if (rc) {
 			diag_error(dir, 0, 0, "cannot write results: %s", strerror(-rc));
 			exit_code = VMSIM_EXIT_SIM;
-			goto out_sim;
+			goto out_files;   /* aborts whichever file was opened */
 		}
 	}
 	if (sim_add_process(&sim, &prog)) {
@@ -293,7 +314,6 @@ out_files:
 			exit_code = VMSIM_EXIT_SIM;
 		}
 	}
-out_sim:
 	sim_destroy(&sim);
 out_parsed:
 	program_free(&prog);
@@ -396,7 +416,7 @@ int run_replay(const struct replay_cli *cli)
 		return VMSIM_EXIT_INPUT;
 	}
 	if (cli->out_dir) {
-		rc = make_dir(cli->out_dir);
+		rc = run_make_dir(cli->out_dir);
 		if (!rc)
 			rc = write_replay_csv(cli->out_dir, &cfg, cli, &r);
 		if (rc) {
