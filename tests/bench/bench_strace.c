@@ -5,12 +5,17 @@
  * memory (400k lines, one pid, every memory call form), parsed end to end
  * with strace_next(); the fastest of 5 rounds is reported, as million
  * lines per second and MB per second.
+ *
+ * replay_3003: the whole replay of that case (snapshot import, two passes
+ * over the log, 2000 calls through mm, final maps to /dev/null), fastest
+ * of 5, as replayed calls per second.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
+#include "io/replay.h"
 #include "io/strace.h"
 
 #define STRACE_BENCH_LOG "tests/fixtures/conformance/synthetic/3003/strace.log"
@@ -64,4 +69,38 @@ BENCH(strace_parse)
 		     (double)len * STRACE_BENCH_COPIES / ((double)best / 1e3), "MB/s");
 	free(one);
 	free(all);
+}
+
+BENCH(replay_3003)
+{
+	struct sim_config cfg;
+	struct replay_result r;
+	struct replay_opts o = {
+		.maps_path = "tests/fixtures/conformance/synthetic/3003/start.smaps",
+		.strace_path = STRACE_BENCH_LOG,
+		.cfg = &cfg,
+	};
+	uint64_t best = UINT64_MAX, calls = 0;
+
+	cfg_defaults(&cfg);
+	o.out = fopen("/dev/null", "w");
+	for (int round = 0; round < 5; round++) {
+		uint64_t t0 = bench_now_ns(), dt;
+
+		if (replay_run(&o, &r)) {
+			replay_result_free(&r);
+			break;
+		}
+		dt = bench_now_ns() - t0;
+		calls = r.calls;
+		replay_result_free(&r);
+		if (dt < best)
+			best = dt;
+	}
+	if (o.out)
+		fclose(o.out);
+	if (best == UINT64_MAX)
+		return;
+	bench_report("replay_3003_ms", (double)best / 1e6, "ms");
+	bench_report("replay_calls_s", (double)calls / ((double)best / 1e9), "calls/s");
 }
