@@ -88,7 +88,7 @@ static char *slurp(const char *path)
 
 static char *result(const char *dir, const char *workload, const char *file)
 {
-	char path[512];
+	char path[1024];
 
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, workload, file);
 	return slurp(path);
