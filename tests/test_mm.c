@@ -12,33 +12,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "common.h"
-#include "mm/mm.h"
+#include "mm_common.h"
 
 #define KB 1024ULL
 #define MB (1024ULL * 1024)
-#define PG 4096ULL
-#define RW (PROT_READ | PROT_WRITE)
 #define PA (MAP_PRIVATE | MAP_ANONYMOUS)
-#define PAF (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
 #endif
-
-static struct mm_struct *new_mm(void)
-{
-	struct mm_params p;
-	struct mm_struct *mm;
-
-	mm_params_default(&p);
-	cr_assert_eq(mm_create(&p, &mm), 0);
-	mm_set_validate(mm, true);
-	return mm;
-}
 
 /* The maps text of mm (caller frees). */
 static char *maps(const struct mm_struct *mm)

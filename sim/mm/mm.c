@@ -156,6 +156,7 @@ int mm_create(const struct mm_params *p, struct mm_struct **out)
 	INIT_LIST_HEAD(&mm->mmap);
 	mm->mm_rb = RB_ROOT;
 	mm->p = *p;
+	mm->validate = SIM_VALIDATE;
 	mm->page_shift = (uint64_t)__builtin_ctzll(p->page_size);
 	if (!mm->p.mmap_base)
 		mm->p.mmap_base = mm_derive_mmap_base(p);

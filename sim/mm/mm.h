@@ -173,7 +173,10 @@ int mm_dup(const struct mm_struct *src, struct mm_struct **out);
 /* The parameters the space was created with (mmap_base derived). */
 const struct mm_params *mm_params(const struct mm_struct *mm);
 
-/* Run mm_validate() after every operation (always on under SIM_DEBUG). */
+/*
+ * Run mm_validate() after every operation. On by default under SIM_DEBUG;
+ * a test that builds a huge space turns it off and validates once.
+ */
 void mm_set_validate(struct mm_struct *mm, bool on);
 
 /* ---------------------------------------------------------------------

@@ -652,7 +652,7 @@ void mm_after_op(struct mm_struct *mm, const char *op)
 {
 	char why[256];
 
-	if (!SIM_VALIDATE && !mm->validate)
+	if (!mm->validate)
 		return;
 	SIM_BUG_ON(mm_validate(mm, why, sizeof(why)) != 0,
 		   "mm %p after %s: %s", (void *)mm, op, why);
