@@ -283,7 +283,8 @@ Test(strace, lifecycle_calls_and_events)
 
 	r = one(&p, "300 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7ffff77ff990, parent_tid=0x7ffff77ff990, exit_signal=0, stack=0x7ffff6fff000, stack_size=0x7fff00, tls=0x7ffff77ff6c0} => {parent_tid=[301]}, 88) = 301");
 	cr_expect_eq(r.sys, STRACE_SYS_CLONE3);
-	cr_expect_eq(r.clone_flags, STRACE_CLONE_VM | STRACE_CLONE_THREAD);
+	cr_expect_eq(r.clone_flags, STRACE_CLONE_VM | STRACE_CLONE_FILES |
+				     STRACE_CLONE_THREAD);
 	cr_expect_eq(r.ret, 301);
 	strace_close(&p);
 

@@ -360,10 +360,17 @@ static struct rproc *proc_get(struct replay *rp, int pid)
 	parent = &rp->procs[parent_idx];    /* proc_add may have moved it */
 	if (!parent->space)
 		return p;
+	if (!parent->files && !(parent->files = files_new(rp, NULL)))
+		return NULL;
+	if (c->flags & STRACE_CLONE_FILES) {
+		p->files = parent->files;   /* one fd table (threads) */
+	} else {
+		p->files = files_new(rp, parent->files);
+		if (!p->files)
+			return NULL;
+	}
 	if (c->flags & STRACE_CLONE_VM) {
-		/* a thread, or vfork: the very same mm and fd table */
-		p->space = parent->space;
-		p->files = parent->files;
+		p->space = parent->space;   /* a thread, or vfork: one mm */
 		return p;
 	}
 	if (mm_dup(parent->space->mm, &mm))
@@ -373,8 +380,7 @@ static struct rproc *proc_get(struct replay *rp, int pid)
 		mm_destroy(mm);
 		return NULL;
 	}
-	p->files = files_new(rp, parent->files);
-	return p->files ? p : NULL;
+	return p;
 }
 
 /* ---- results ----------------------------------------------------------- */

@@ -15,7 +15,8 @@
  * Processes: the chosen pid (the log's first, or opts.pid) starts from the
  * snapshot (or empty without one). A child made with CLONE_VM (a thread,
  * or vfork) shares its parent's mm; any other clone/fork starts as a copy
- * (mm_dup). A successful execve gives the pid an address space vmsim
+ * (mm_dup); the fd table is shared with CLONE_FILES and copied otherwise.
+ * A successful execve gives the pid an address space vmsim
  * cannot know: its later calls are skipped and counted (replay_skipped),
  * as are calls of pids whose origin the log does not show. One exception:
  * an execve of the chosen pid that comes before any of its memory calls

@@ -78,7 +78,8 @@ static const struct name_val madv_names[] = {
 };
 
 static const struct name_val clone_names[] = {
-	NV(CLONE_VM, STRACE_CLONE_VM), NV(CLONE_VFORK, STRACE_CLONE_VFORK),
+	NV(CLONE_VM, STRACE_CLONE_VM), NV(CLONE_FILES, STRACE_CLONE_FILES),
+	NV(CLONE_VFORK, STRACE_CLONE_VFORK),
 	NV(CLONE_THREAD, STRACE_CLONE_THREAD),
 };
 
@@ -615,6 +616,7 @@ static void decode_clone_flags(const char *a, const char *ae,
 			r->clone_flags |= nv->val;
 		else if (is_digit(*p) && token_number(p, q, &num))
 			r->clone_flags |= num & (STRACE_CLONE_VM |
+						 STRACE_CLONE_FILES |
 						 STRACE_CLONE_VFORK |
 						 STRACE_CLONE_THREAD);
 		p = q < ae && *q == '|' ? q + 1 : q;

@@ -70,6 +70,7 @@ enum strace_sys {
 
 /* Linux x86-64 flag values the records carry (as the kernel defines them). */
 #define STRACE_CLONE_VM     0x00000100ULL
+#define STRACE_CLONE_FILES  0x00000400ULL
 #define STRACE_CLONE_VFORK  0x00004000ULL
 #define STRACE_CLONE_THREAD 0x00010000ULL
 
