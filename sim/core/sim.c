@@ -574,13 +574,21 @@ static int proc_step(struct sim *s, unsigned idx)
 	uint64_t cost = 0, when;
 	int rc;
 
-	/* The event fires when the op may start: control ops were run
-	 * when it was scheduled. */
-	if (p->pc >= p->prog->nr_ops) {
+	/*
+	 * The event fires when the op at pc may start. That op may itself be
+	 * a control op (a sleep or `@` ended the last advance right before
+	 * another one, a `}` or a repeat): run those now, and come back
+	 * later if they wait.
+	 */
+	when = proc_advance(s, p);
+	if (when == UINT64_MAX) {
 		p->done = true;
 		s->nr_running--;
 		return SIM_OK;
 	}
+	if (when > s->now)
+		return evq_push(&s->evq, when, EV_PROC_STEP, idx) ?
+			SIM_ENOMEM : SIM_OK;
 	op = &p->prog->ops[p->pc];
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = s->now;
