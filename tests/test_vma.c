@@ -86,6 +86,70 @@ Test(vma, find_vma_returns_the_first_vma_ending_above_addr)
 	mm_destroy(mm);
 }
 
+/*
+ * The cached answer of find_vma stays right while the set changes under
+ * it: asked in every order, after the cached VMA is unmapped, and for
+ * addresses in the gaps on both sides of it.
+ */
+Test(vma, find_vma_cache_follows_changes)
+{
+	struct mm_struct *mm = new_mm();
+	uint64_t out;
+
+	import(mm, 0x10000, 0x12000, PROT_READ);
+	import(mm, 0x20000, 0x21000, RW);
+	import(mm, 0x30000, 0x31000, PROT_READ);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x20000)), 0x20000);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x1ffff)), 0x20000);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x11fff)), 0x10000);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x12000)), 0x20000);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x21000)), 0x30000);
+	cr_assert_eq(mm_munmap(mm, 0x20000, PG), 0);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x12000)), 0x30000);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x0)), 0x10000);
+	cr_assert_eq(mm_munmap(mm, 0x30000, PG), 0);
+	cr_assert_null(mm_find_vma(mm, 0x12000));
+	cr_assert_eq(mm_mmap(mm, 0x40000, PG, RW, PAF, NULL, 0, &out), 0);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x12000)), 0x40000);
+	cr_assert_eq(vma_start(mm_find_vma(mm, 0x10000)), 0x10000);
+	mm_destroy(mm);
+}
+
+/*
+ * The space below the lowest VMA is kept out of the tree: top-down it is
+ * the last gap tried, bottom-up the first.
+ */
+Test(vma, gap_below_the_lowest_vma_is_searched_in_address_order)
+{
+	struct mm_params p;
+	struct mm_struct *mm = new_mm();
+	uint64_t base = mm_params(mm)->mmap_base, lb, out;
+	const int PA = MAP_PRIVATE | MAP_ANONYMOUS;
+
+	cr_assert_eq(mm_mmap(mm, base - PG, PG, RW, PAF, NULL, 0, &out), 0);
+	cr_assert_eq(mm_mmap(mm, base - 8 * PG, PG, RW, PAF, NULL, 0, &out), 0);
+	/* the inner gap [base-7PG, base-PG) holds 6 pages, not 7 */
+	cr_assert_eq(mm_mmap(mm, 0, 7 * PG, PROT_READ, PA, NULL, 0, &out), 0);
+	cr_assert_eq(out, base - 15 * PG);
+	cr_assert_eq(mm_mmap(mm, 0, 6 * PG, PROT_READ, PA, NULL, 0, &out), 0);
+	cr_assert_eq(out, base - 7 * PG);
+	mm_destroy(mm);
+
+	mm_params_default(&p);
+	p.legacy_layout = true;
+	cr_assert_eq(mm_create(&p, &mm), 0);
+	mm_set_validate(mm, true);
+	lb = mm_legacy_mmap_base(&p);
+	cr_assert_eq(mm_mmap(mm, lb + 2 * PG, PG, RW, PAF, NULL, 0, &out), 0);
+	cr_assert_eq(mm_mmap(mm, lb + 10 * PG, PG, RW, PAF, NULL, 0, &out), 0);
+	/* [lb, lb+2PG) of the bottom gap holds 2 pages, not 3 */
+	cr_assert_eq(mm_mmap(mm, 0, 3 * PG, PROT_READ, PA, NULL, 0, &out), 0);
+	cr_assert_eq(out, lb + 3 * PG);
+	cr_assert_eq(mm_mmap(mm, 0, 2 * PG, PROT_READ, PA, NULL, 0, &out), 0);
+	cr_assert_eq(out, lb);
+	mm_destroy(mm);
+}
+
 Test(vma, import_rejects_overlap_and_unaligned_ranges)
 {
 	struct mm_struct *mm = new_mm();

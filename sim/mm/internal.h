@@ -70,6 +70,7 @@ struct mm_struct {
 	struct rb_root mm_rb;		/* the same VMAs, augmented by rb_subtree_gap */
 	uint64_t map_count;		/* number of VMAs */
 	uint64_t highest_vm_end;	/* end of the highest VMA (gap above it is not in the tree) */
+	struct vma *mmap_cache;		/* last find_vma answer (Linux <= 3.14 mm->mmap_cache), or NULL */
 	struct mm_params p;		/* parameters, mmap_base derived */
 	uint64_t page_shift;		/* log2(p.page_size) */
 	uint64_t mmap_legacy_base;	/* bottom-up base (task_size / 3) */

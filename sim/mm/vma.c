@@ -38,16 +38,22 @@
  * Linux 6.x (maple tree) searches raw gaps and deals with a growsdown VMA's
  * guard gap afterwards (see vma_unmapped_area_topdown), and placement must
  * follow it, so the tree keeps what the maple tree keeps.
+ *
+ * Like the space above the highest VMA, the space below the lowest one is
+ * not in the tree (its gap counts as 0 there): the searches look at it
+ * through the list head. Mappings most often land next to the lowest VMA,
+ * and this way a new lowest VMA changes no ancestor's rb_subtree_gap, so
+ * linking and unlinking it stop propagating at once.
  */
 static inline uint64_t vma_compute_gap(struct vma *v)
 {
 	struct mm_struct *mm = v->vm_mm;
 	uint64_t gap_end = v->vm_start;
-	uint64_t gap_start = 0;
+	uint64_t gap_start;
 
-	if (v->vm_list.prev != &mm->mmap)
-		gap_start = list_entry(v->vm_list.prev, struct vma,
-				       vm_list)->vm_end;
+	if (v->vm_list.prev == &mm->mmap)
+		return 0;
+	gap_start = list_entry(v->vm_list.prev, struct vma, vm_list)->vm_end;
 	return gap_end > gap_start ? gap_end - gap_start : 0;
 }
 
@@ -133,6 +139,11 @@ void vma_link(struct mm_struct *mm, struct vma *v, struct vma *prev)
 		list_add(&v->vm_list, &prev->vm_list);
 		parent = &prev->vm_rb;
 		link = &prev->vm_rb.rb_right;
+	} else if (!list_empty(&mm->mmap)) {
+		/* before the lowest VMA, the leftmost node: its left slot */
+		parent = &list_first_entry(&mm->mmap, struct vma, vm_list)->vm_rb;
+		link = &parent->rb_left;
+		list_add(&v->vm_list, &mm->mmap);
 	} else {
 		list_add(&v->vm_list, &mm->mmap);
 		link = &mm->mm_rb.rb_node;
@@ -156,6 +167,7 @@ void vma_link(struct mm_struct *mm, struct vma *v, struct vma *prev)
 	rb_insert_augmented(&v->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	mm->map_count++;
 	vma_acct(mm, v, +1);
+	mm->mmap_cache = v;	/* a new mapping is usually used next */
 }
 
 void vma_remove(struct mm_struct *mm, struct vma *v)
@@ -167,6 +179,7 @@ void vma_remove(struct mm_struct *mm, struct vma *v)
 	/* Erase while the list still holds v: the tree's values match it. */
 	rb_erase_augmented(&v->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	list_del(&v->vm_list);
+	mm->mmap_cache = next;
 	if (next)
 		vma_gap_update(next);
 	else
@@ -224,11 +237,25 @@ void vma_set_flags(struct mm_struct *mm, struct vma *v, uint64_t flags)
  * Lookup.
  */
 
-/* Look up the first VMA which satisfies addr < vm_end, NULL if none. */
+/*
+ * Look up the first VMA which satisfies addr < vm_end, NULL if none.
+ * The last answer is cached (as Linux's mm->mmap_cache was before the
+ * per-thread vmacache): it is the answer again when addr is below its end
+ * and not below the end of the VMA before it. The cache is a hint, not
+ * state, so a const lookup may update it.
+ */
 struct vma *mm_find_vma(const struct mm_struct *mm, uint64_t addr)
 {
 	struct rb_node *node = mm->mm_rb.rb_node;
-	struct vma *found = NULL;
+	struct vma *found = mm->mmap_cache;
+
+	if (found && addr < found->vm_end) {
+		struct vma *prev = vma_prev_entry(mm, found);
+
+		if (!prev || prev->vm_end <= addr)
+			return found;
+	}
+	found = NULL;
 
 	while (node) {
 		struct vma *v = rb_entry(node, struct vma, vm_rb);
@@ -242,6 +269,8 @@ struct vma *mm_find_vma(const struct mm_struct *mm, uint64_t addr)
 			node = node->rb_right;
 		}
 	}
+	if (found)
+		((struct mm_struct *)mm)->mmap_cache = found;
 	return found;
 }
 
@@ -343,7 +372,7 @@ static int highest_gap(const struct mm_struct *mm, uint64_t len, uint64_t low,
 	}
 	v = node_vma(mm->mm_rb.rb_node);
 	if (!v || v->rb_subtree_gap < len)
-		return -ENOMEM;
+		goto check_lowest;
 	for (;;) {
 		struct vma *right = node_vma(v->vm_rb.rb_right);
 
@@ -376,7 +405,7 @@ check_current:
 			struct rb_node *up = rb_parent(from);
 
 			if (!up)
-				return -ENOMEM;
+				goto check_lowest;
 			v = node_vma(up);
 			if (from == up->rb_right) {
 				gap_start = gap_start_of(mm, v);
@@ -384,6 +413,15 @@ check_current:
 			}
 		}
 	}
+check_lowest:
+	/* the space below the lowest VMA, kept out of the tree */
+	v = list_first_entry(&mm->mmap, struct vma, vm_list);
+	gap_end = v->vm_start;
+	if (gap_end < low_limit || gap_end < len)
+		return -ENOMEM;
+	*end = gap_end < high ? gap_end : high;
+	*above = v;
+	return 0;
 }
 
 /*
@@ -428,6 +466,15 @@ static int lowest_gap(const struct mm_struct *mm, uint64_t len, uint64_t low,
 		return -ENOMEM;
 	low_limit = low + len;
 
+	/* the space below the lowest VMA, kept out of the tree */
+	if (!list_empty(&mm->mmap)) {
+		v = list_first_entry(&mm->mmap, struct vma, vm_list);
+		if (v->vm_start >= low_limit && v->vm_start >= len) {
+			*start = low;
+			*above = v;
+			return 0;
+		}
+	}
 	v = node_vma(mm->mm_rb.rb_node);
 	if (!v || v->rb_subtree_gap < len)
 		goto check_highest;
