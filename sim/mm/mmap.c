@@ -211,11 +211,13 @@ static struct vma *merge_new_range(struct mm_struct *mm, struct vma *prev,
 			new_end = next->vm_end;
 			prev->anon_vma = first_anon(prev->anon_vma,
 						    next->anon_vma, s->anon);
+			/* grow over next first: no gap opens (see below) */
+			vma_set_range(mm, prev, prev->vm_start, new_end);
 			vma_remove(mm, next);
-			mm->cnt.nr_merges++;
-		} else {		/* case 2 */
-			prev->anon_vma = first_anon(prev->anon_vma, s->anon, 0);
+			mm->cnt.nr_merges += 2;
+			return prev;
 		}
+		prev->anon_vma = first_anon(prev->anon_vma, s->anon, 0); /* case 2 */
 		vma_set_range(mm, prev, prev->vm_start, new_end);
 		mm->cnt.nr_merges++;
 		return prev;
@@ -258,24 +260,27 @@ static struct vma *merge_existing(struct mm_struct *mm, struct vma *prev,
 	if (left_side && right_side && !can_merge_remove(mid))
 		return NULL;
 
+	/*
+	 * The surviving VMA grows over the ones it absorbs before they are
+	 * removed. The gaps it overlaps meanwhile compute as 0, which is what
+	 * they were (the VMAs are adjacent), so no gap opens and closes again
+	 * and no rb_subtree_gap changes on the way: removing a VMA absorbed
+	 * first is free of propagation up the tree.
+	 */
 	if (left && right) {			/* case 4 */
-		uint64_t e = next->vm_end;
-
 		prev->anon_vma = first_anon(prev->anon_vma, mid->anon_vma,
 					    next->anon_vma);
+		vma_set_range(mm, prev, prev->vm_start, next->vm_end);
 		vma_remove(mm, mid);
 		vma_remove(mm, next);
-		vma_set_range(mm, prev, prev->vm_start, e);
 		mm->cnt.nr_merges += 2;
 		return prev;
 	}
 	if (left) {
 		prev->anon_vma = first_anon(prev->anon_vma, mid->anon_vma, 0);
 		if (right_side) {		/* case 5 */
-			uint64_t e = mid->vm_end;
-
+			vma_set_range(mm, prev, prev->vm_start, mid->vm_end);
 			vma_remove(mm, mid);
-			vma_set_range(mm, prev, prev->vm_start, e);
 		} else {			/* case 6 */
 			vma_set_range(mm, prev, prev->vm_start, end);
 			mid->vm_pgoff += pglen;
@@ -286,11 +291,9 @@ static struct vma *merge_existing(struct mm_struct *mm, struct vma *prev,
 	}
 	next->anon_vma = first_anon(next->anon_vma, mid->anon_vma, 0);
 	if (left_side) {			/* case 7 */
-		uint64_t st = mid->vm_start;
-
-		vma_remove(mm, mid);
 		next->vm_pgoff = pgoff;
-		vma_set_range(mm, next, st, next->vm_end);
+		vma_set_range(mm, next, mid->vm_start, next->vm_end);
+		vma_remove(mm, mid);
 	} else {				/* case 8 */
 		vma_set_range(mm, mid, mid->vm_start, start);
 		next->vm_pgoff = pgoff;

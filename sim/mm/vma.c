@@ -569,18 +569,27 @@ struct vma *vma_split(struct mm_struct *mm, struct vma *v, uint64_t addr,
 	n->vm_file = v->vm_file ? mm_file_get(v->vm_file) : NULL;
 	n->vm_name = v->vm_name;
 	n->anon_vma = v->anon_vma;
+	/*
+	 * v gives up part of its range and n takes it at once: no gap opens,
+	 * so v's bounds change without a gap update, and vma_link's update of
+	 * the VMA after n finds every gap as it was (for new_below, v's gap
+	 * becomes 0 and n inherits it).
+	 */
+	vma_acct(mm, v, -1);
 	if (new_below) {
 		n->vm_start = v->vm_start;
 		n->vm_end = addr;
 		n->vm_pgoff = v->vm_pgoff;
 		v->vm_pgoff += delta;
-		vma_set_range(mm, v, addr, v->vm_end);
+		v->vm_start = addr;
+		vma_acct(mm, v, +1);
 		vma_link(mm, n, vma_prev_entry(mm, v));
 	} else {
 		n->vm_start = addr;
 		n->vm_end = v->vm_end;
 		n->vm_pgoff = v->vm_pgoff + delta;
-		vma_set_range(mm, v, v->vm_start, addr);
+		v->vm_end = addr;
+		vma_acct(mm, v, +1);
 		vma_link(mm, n, v);
 	}
 	mm->cnt.nr_splits++;
