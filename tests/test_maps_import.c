@@ -354,3 +354,48 @@ Test(maps_import, corrupted_snapshots_fail_cleanly)
 	free(orig);
 	free(buf);
 }
+
+/*
+ * The exec area: the vDSO block and the interpreter's VMAs beside it,
+ * above it (top-down), below it (bottom-up), or the vDSO alone (a static
+ * program); none without a [vdso].
+ */
+Test(maps_import, exec_area_is_the_vdso_and_the_interpreter_beside_it)
+{
+	struct maps_snapshot s;
+
+	parse_ok("555555554000-555555555000 r--p 00000000 fe:00 9    /usr/bin/prog\n"
+		 "7fffbfec2000-7fffbfec6000 r--p 00000000 00:00 0    [vvar]\n"
+		 "7fffbfec6000-7fffbfec8000 r--p 00000000 00:00 0    [vvar_vclock]\n"
+		 "7fffbfec8000-7fffbfeca000 r-xp 00000000 00:00 0    [vdso]\n"
+		 "7fffbfeca000-7fffbfecb000 r--p 00000000 fe:00 7    /lib/ld.so\n"
+		 "7fffbfecb000-7fffbfef1000 r-xp 00001000 fe:00 7    /lib/ld.so\n"
+		 "7fffbfefd000-7fffbfeff000 rw-p 00033000 fe:00 7    /lib/ld.so\n", &s);
+	/* the last ld.so VMA is not contiguous: the run ends before it */
+	cr_expect(s.has_exec_area);
+	cr_expect_eq(s.exec_lo, 0x7fffbfec2000);
+	cr_expect_eq(s.exec_hi, 0x7fffbfef1000);
+	maps_snapshot_free(&s);
+
+	parse_ok("2aaaaaaab000-2aaaaaaac000 r--p 00000000 fe:00 7    /lib/ld.so\n"
+		 "2aaaaaaac000-2aaaaaad6000 r-xp 00001000 fe:00 7    /lib/ld.so\n"
+		 "2aaaaaad6000-2aaaaaada000 r--p 00000000 00:00 0    [vvar]\n"
+		 "2aaaaaada000-2aaaaaadc000 r-xp 00000000 00:00 0    [vdso]\n"
+		 "555555554000-555555555000 r--p 00000000 fe:00 9    /usr/bin/prog\n", &s);
+	cr_expect(s.has_exec_area);
+	cr_expect_eq(s.exec_lo, 0x2aaaaaaab000);
+	cr_expect_eq(s.exec_hi, 0x2aaaaaadc000);
+	maps_snapshot_free(&s);
+
+	parse_ok("00400000-00401000 r-xp 00000000 fe:00 9    /usr/bin/static\n"
+		 "7ffff7ff9000-7ffff7ffd000 r--p 00000000 00:00 0    [vvar]\n"
+		 "7ffff7ffd000-7ffff7fff000 r-xp 00000000 00:00 0    [vdso]\n", &s);
+	cr_expect(s.has_exec_area);
+	cr_expect_eq(s.exec_lo, 0x7ffff7ff9000);
+	cr_expect_eq(s.exec_hi, 0x7ffff7fff000);
+	maps_snapshot_free(&s);
+
+	parse_ok("00400000-00401000 r-xp 00000000 fe:00 9    /usr/bin/prog\n", &s);
+	cr_expect(!s.has_exec_area);
+	maps_snapshot_free(&s);
+}

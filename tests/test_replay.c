@@ -509,3 +509,64 @@ Test(replay, missing_log_fails)
 	free(msg);
 	replay_result_free(&r);
 }
+
+/* ---- the layout the snapshot shows ------------------------------------- */
+
+/*
+ * 2029 ran with a 1 GiB stack limit: ld.so ends at 0x7fffbfeff000, not at
+ * the 8 MiB default's 0x7ffff7fff000. Replayed with the default config,
+ * the snapshot's layout is taken and no call differs; an explicit
+ * mmap_base in the config wins over the snapshot (and then calls differ).
+ */
+Test(replay, mmap_base_is_taken_from_the_snapshot)
+{
+	struct sim_config cfg;
+	struct replay_result r;
+	char *out = NULL;
+
+	conformance("synthetic/2029", "start.smaps", 0);
+	cfg_defaults(&cfg);
+	cfg.mmap_base = 0x7ffff7fff000ULL;
+	cr_assert_eq(run_replay(CONF "synthetic/2029/start.smaps",
+				CONF "synthetic/2029/strace.log", 0, &cfg, &out,
+				&r), 0);
+	cr_expect_gt(r.replay_mismatches, 0);
+	free(out);
+	replay_result_free(&r);
+}
+
+/*
+ * A legacy (bottom-up) process: ld.so at the legacy base task_size/3
+ * (0x2aaaaaaab000) and the vDSO right above it. Linux's unmapped_area then
+ * gives the lowest gap above the base: right after [vdso].
+ */
+Test(replay, legacy_layout_is_taken_from_the_snapshot)
+{
+	char *maps = temp_file(
+		"2aaaaaaab000-2aaaaaaac000 r--p 00000000 fe:00 332383                     /usr/lib/ld-linux-x86-64.so.2\n"
+		"2aaaaaaac000-2aaaaaad2000 r-xp 00001000 fe:00 332383                     /usr/lib/ld-linux-x86-64.so.2\n"
+		"2aaaaaad2000-2aaaaaad6000 rw-p 00027000 fe:00 332383                     /usr/lib/ld-linux-x86-64.so.2\n"
+		"2aaaaaad6000-2aaaaaada000 r--p 00000000 00:00 0                          [vvar]\n"
+		"2aaaaaada000-2aaaaaadc000 r--p 00000000 00:00 0                          [vvar_vclock]\n"
+		"2aaaaaadc000-2aaaaaade000 r-xp 00000000 00:00 0                          [vdso]\n"
+		"555555554000-555555555000 r--p 00000000 fe:00 14450695                   /usr/local/bin/prog\n"
+		"555555555000-555555556000 rw-p 00001000 fe:00 14450695                   /usr/local/bin/prog\n"
+		"7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n");
+	char *log = temp_file(
+		"100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x2aaaaaade000\n"
+		"100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x2aaaaaae0000\n");
+	struct replay_result r;
+	char *out = NULL;
+
+	cr_assert_eq(run_replay(maps, log, 0, NULL, &out, &r), 0);
+	cr_expect_eq(r.replay_mismatches, 0);
+	cr_expect(strstr(out, "2aaaaaade000-2aaaaaae0000 rw-p 00000000 00:00 0 \n"
+			      "2aaaaaae0000-2aaaaaae1000 r--p 00000000 00:00 0 \n"),
+		  "got:\n%s", out);
+	free(out);
+	replay_result_free(&r);
+	unlink(maps);
+	unlink(log);
+	free(maps);
+	free(log);
+}

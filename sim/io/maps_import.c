@@ -376,6 +376,53 @@ static void infer_brk(struct maps_snapshot *s)
 	s->has_brk = true;
 }
 
+static bool is_vdso_part(const struct maps_vma *v)
+{
+	return v->kind == MAPS_KIND_SPECIAL &&
+	       (!strcmp(v->name, "[vdso]") || !strcmp(v->name, "[vvar]") ||
+		!strcmp(v->name, "[vvar_vclock]"));
+}
+
+/* The exec-area rule of the header comment. */
+static void infer_exec_area(struct maps_snapshot *s)
+{
+	size_t i, lo, hi;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->vmas[i].kind == MAPS_KIND_SPECIAL &&
+		    !strcmp(s->vmas[i].name, "[vdso]"))
+			break;
+	if (i == s->nr)
+		return;
+	lo = hi = i;
+	while (lo > 0 && is_vdso_part(&s->vmas[lo - 1]) &&
+	       s->vmas[lo - 1].end == s->vmas[lo].start)
+		lo--;
+	while (hi + 1 < s->nr && is_vdso_part(&s->vmas[hi + 1]) &&
+	       s->vmas[hi + 1].start == s->vmas[hi].end)
+		hi++;
+	if (hi + 1 < s->nr && s->vmas[hi + 1].kind == MAPS_KIND_FILE &&
+	    s->vmas[hi + 1].start == s->vmas[hi].end) {
+		const char *interp = s->vmas[++hi].name;
+
+		while (hi + 1 < s->nr && s->vmas[hi + 1].kind == MAPS_KIND_FILE &&
+		       s->vmas[hi + 1].start == s->vmas[hi].end &&
+		       !strcmp(s->vmas[hi + 1].name, interp))
+			hi++;
+	} else if (lo > 0 && s->vmas[lo - 1].kind == MAPS_KIND_FILE &&
+		   s->vmas[lo - 1].end == s->vmas[lo].start) {
+		const char *interp = s->vmas[--lo].name;
+
+		while (lo > 0 && s->vmas[lo - 1].kind == MAPS_KIND_FILE &&
+		       s->vmas[lo - 1].end == s->vmas[lo].start &&
+		       !strcmp(s->vmas[lo - 1].name, interp))
+			lo--;
+	}
+	s->has_exec_area = true;
+	s->exec_lo = s->vmas[lo].start;
+	s->exec_hi = s->vmas[hi].end;
+}
+
 int maps_parse_buf(const char *fname, const char *buf, size_t len,
 		   struct maps_snapshot *s)
 {
@@ -417,6 +464,7 @@ int maps_parse_buf(const char *fname, const char *buf, size_t len,
 		return diag_error(fname, cur->line, 0,
 				  "smaps VMA has no VmFlags line"), -1;
 	infer_brk(s);
+	infer_exec_area(s);
 	return 0;
 }
 

@@ -27,6 +27,14 @@
  *     heap starts at a random offset and the first brk(NULL) of a log
  *     corrects it.
  *
+ * The mmap layout is inferred too: exec maps the interpreter (ld.so) with
+ * the first mmap of the process and the vDSO ([vvar], [vvar_vclock],
+ * [vdso]) right after it, so the contiguous run made of the vDSO block and
+ * the file VMAs of one name directly above it (top-down: they end at
+ * mmap_base) or directly below it (bottom-up: they start at the legacy
+ * base) is [exec_lo, exec_hi). The replay turns that into mmap_base or the
+ * legacy layout; a static program (no interpreter) leaves the vDSO block
+ * alone, which ends at mmap_base or starts at the legacy base just as well.
  * Errors (truncated lines, garbage numbers, start >= end, VMAs out of
  * order or overlapping, unknown permission characters or VmFlags codes)
  * are reported with diag_error() as "file:line:col: error: ...".
@@ -122,6 +130,8 @@ struct maps_snapshot {
 	bool has_brk;               /* start_brk/brk could be inferred */
 	uint64_t start_brk;         /* inferred start of the heap */
 	uint64_t brk;               /* inferred program break */
+	bool has_exec_area;         /* exec_lo/exec_hi were found */
+	uint64_t exec_lo, exec_hi;  /* vDSO block plus the interpreter beside it */
 };
 
 /*

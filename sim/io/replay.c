@@ -781,6 +781,27 @@ static int setup_params(struct replay *rp)
 	return 0;
 }
 
+/*
+ * The snapshot shows where exec put the interpreter and the vDSO (see
+ * maps_import.h), hence the layout the traced process had: the legacy one
+ * when they start at the legacy base, else a top-down one whose mmap_base
+ * is where they end. This is what the stack limit (or ASLR) decided, so it
+ * beats the configured stack_rlimit; an explicit mmap_base or legacy
+ * layout in the config wins.
+ */
+static void layout_from_snapshot(struct replay *rp)
+{
+	const struct maps_snapshot *s = &rp->snap;
+	struct mm_params *p = &rp->params;
+
+	if (!s->has_exec_area || p->mmap_base || p->legacy_layout)
+		return;
+	if (s->exec_lo == mm_legacy_mmap_base(p))
+		p->legacy_layout = true;
+	else if (s->exec_hi <= p->task_size && !(s->exec_hi & (p->page_size - 1)))
+		p->mmap_base = s->exec_hi;
+}
+
 static void replay_cleanup(struct replay *rp)
 {
 	while (rp->spaces) {
@@ -821,6 +842,7 @@ int replay_run(const struct replay_opts *o, struct replay_result *r)
 		if (maps_parse_file(o->maps_path, &rp.snap))
 			goto out;
 		rp.have_snap = true;
+		layout_from_snapshot(&rp);
 	}
 	if (scan_children(&rp))
 		goto out;
