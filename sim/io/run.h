@@ -36,6 +36,18 @@ struct wl_header;
 int run_settle_config(struct sim_config *cfg, const struct run_opts *o,
 		      const struct wl_header *hdr);
 
+/*
+ * Parses a workload and settles its config without simulating. Returns
+ * the exit code: 0, or 2 after printing the error.
+ */
+int run_validate(const struct run_opts *o, const char *path);
+
+/* The results subdirectory of a workload: "dir/x.wl" -> "x". */
+void run_workload_name(const char *path, char *out, size_t len);
+
+/* mkdir -p. Returns 0 or -errno. */
+int run_make_dir(const char *dir);
+
 /* Runs one workload. Returns the exit code: 0, 1 (simulation), 2 (input). */
 int run_workload(const struct run_opts *o, const char *path);
 
