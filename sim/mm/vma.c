@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 
 #include "lib/rbtree_augmented.h"
+#include "lib/validate.h"
 #include "mm/internal.h"
 
 /*
@@ -600,18 +601,6 @@ struct vma *vma_split(struct mm_struct *mm, struct vma *v, uint64_t addr,
  * Validation (validate_mm, browse_rb).
  */
 
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 /* Recomputes the subtree's gap maximum from scratch; -1 on a mismatch. */
 static int check_gaps(const struct rb_node *n, uint64_t *max, char *why,
 		      size_t len)
@@ -633,7 +622,7 @@ static int check_gaps(const struct rb_node *n, uint64_t *max, char *why,
 	if (c > m)
 		m = c;
 	if (v->rb_subtree_gap != m) {
-		fail(why, len, "vma %" PRIx64 "-%" PRIx64 ": rb_subtree_gap %"
+		validate_fail(why, len, "vma %" PRIx64 "-%" PRIx64 ": rb_subtree_gap %"
 		     PRIx64 ", recomputed %" PRIx64, v->vm_start, v->vm_end,
 		     v->rb_subtree_gap, m);
 		return -1;
@@ -651,30 +640,30 @@ int mm_validate(const struct mm_struct *mm, char *why, size_t len)
 	char rbwhy[128];
 
 	if (rb_validate(&mm->mm_rb, rbwhy, sizeof(rbwhy)) < 0)
-		return fail(why, len, "rbtree: %s", rbwhy);
+		return validate_fail(why, len, "rbtree: %s", rbwhy);
 	list_for_each_entry(v, &mm->mmap, vm_list) {
 		uint64_t n = (v->vm_end - v->vm_start) >> mm->page_shift;
 
 		if (rb != &v->vm_rb)
-			return fail(why, len, "vma %" PRIx64 "-%" PRIx64
+			return validate_fail(why, len, "vma %" PRIx64 "-%" PRIx64
 				    ": list and tree disagree", v->vm_start,
 				    v->vm_end);
 		rb = rb_next(rb);
 		if (v->vm_mm != mm)
-			return fail(why, len, "vma %" PRIx64 ": wrong mm",
+			return validate_fail(why, len, "vma %" PRIx64 ": wrong mm",
 				    v->vm_start);
 		if (v->vm_start >= v->vm_end || (v->vm_start & mask) ||
 		    (v->vm_end & mask))
-			return fail(why, len, "vma %" PRIx64 "-%" PRIx64
+			return validate_fail(why, len, "vma %" PRIx64 "-%" PRIx64
 				    ": empty or unaligned", v->vm_start,
 				    v->vm_end);
 		if (count && v->vm_start < prev_end)
-			return fail(why, len, "vma %" PRIx64 "-%" PRIx64
+			return validate_fail(why, len, "vma %" PRIx64 "-%" PRIx64
 				    ": overlaps or precedes the previous one"
 				    " (ending %" PRIx64 ")", v->vm_start,
 				    v->vm_end, prev_end);
 		if (v->vm_file && v->vm_file->refcount == 0)
-			return fail(why, len, "vma %" PRIx64 ": file with no "
+			return validate_fail(why, len, "vma %" PRIx64 ": file with no "
 				    "reference", v->vm_start);
 		prev_end = v->vm_end;
 		count++;
@@ -685,16 +674,16 @@ int mm_validate(const struct mm_struct *mm, char *why, size_t len)
 			locked += n;
 	}
 	if (rb)
-		return fail(why, len, "tree has more nodes than the list");
+		return validate_fail(why, len, "tree has more nodes than the list");
 	if (count != mm->map_count)
-		return fail(why, len, "map_count %" PRIu64 ", list holds %"
+		return validate_fail(why, len, "map_count %" PRIu64 ", list holds %"
 			    PRIu64, mm->map_count, count);
 	if (mm->highest_vm_end != prev_end)
-		return fail(why, len, "highest_vm_end %" PRIx64 ", last end %"
+		return validate_fail(why, len, "highest_vm_end %" PRIx64 ", last end %"
 			    PRIx64, mm->highest_vm_end, prev_end);
 	if (total != mm->cnt.total_vm || data != mm->data_vm ||
 	    locked != mm->cnt.locked_vm)
-		return fail(why, len, "page counters: total_vm %" PRIu64 "/%"
+		return validate_fail(why, len, "page counters: total_vm %" PRIu64 "/%"
 			    PRIu64 ", data_vm %" PRIu64 "/%" PRIu64
 			    ", locked_vm %" PRIu64 "/%" PRIu64,
 			    mm->cnt.total_vm, total, mm->data_vm, data,

@@ -15,6 +15,7 @@
  *     leaf:                 e = t->entries[idx(L-1)] -> pfn(e), flags(e)
  */
 #include "mmu/pt.h"
+#include "lib/validate.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -520,18 +521,6 @@ int pt_walk(struct pt *pt, uint64_t va, enum pt_access access, bool user,
 
 /* ---- validation ---------------------------------------------------- */
 
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 struct validate_ctx {
 	const struct pt *pt;       /* the table checked */
 	uint64_t tables;           /* tables seen */
@@ -551,12 +540,12 @@ static int validate_table(struct validate_ctx *c, const struct pt_table *t,
 
 	c->tables++;
 	if (t->level != level)
-		return fail(c->why, c->len, "table pfn %" PRIu64
+		return validate_fail(c->why, c->len, "table pfn %" PRIu64
 			    ": level %u, found at level %u", t->pfn, t->level,
 			    level);
 	if (buddy_block_info(c->pt->zone, t->pfn, &blk) || !blk.allocated ||
 	    blk.order != 0 || blk.owner != c->pt->owner)
-		return fail(c->why, c->len, "table pfn %" PRIu64
+		return validate_fail(c->why, c->len, "table pfn %" PRIu64
 			    ": not an allocated order-0 frame of owner %u",
 			    t->pfn, c->pt->owner);
 	for (uint64_t i = 0; i < g->entries; i++) {
@@ -564,39 +553,39 @@ static int validate_table(struct validate_ctx *c, const struct pt_table *t,
 
 		if (!(e & PTE_PRESENT)) {
 			if (e || (!leaf && t->child[i]))
-				return fail(c->why, c->len, "table pfn %" PRIu64
+				return validate_fail(c->why, c->len, "table pfn %" PRIu64
 					    " slot %" PRIu64 ": not present but "
 					    "not clear", t->pfn, i);
 			continue;
 		}
 		if (i >= used)
-			return fail(c->why, c->len, "table pfn %" PRIu64
+			return validate_fail(c->why, c->len, "table pfn %" PRIu64
 				    " slot %" PRIu64 ": beyond the %" PRIu64
 				    " slots its level uses", t->pfn, i, used);
 		if ((e & (g->page_size - 1) & ~g->pte_flag_mask) ||
 		    (e & PTE_NX & ~g->pte_flag_mask))
-			return fail(c->why, c->len, "table pfn %" PRIu64
+			return validate_fail(c->why, c->len, "table pfn %" PRIu64
 				    " slot %" PRIu64 ": unknown flag bits in "
 				    "0x%" PRIx64, t->pfn, i, e);
 		present++;
 		if (leaf) {
 			c->leaves++;
 			if (pte_pfn(g, e) >= c->pt->zone->nr_frames)
-				return fail(c->why, c->len, "pte 0x%" PRIx64
+				return validate_fail(c->why, c->len, "pte 0x%" PRIx64
 					    ": pfn beyond the zone", e);
 			continue;
 		}
 		if (!t->child[i] || pte_pfn(g, e) != t->child[i]->pfn)
-			return fail(c->why, c->len, "table pfn %" PRIu64
+			return validate_fail(c->why, c->len, "table pfn %" PRIu64
 				    " slot %" PRIu64 ": entry pfn %" PRIu64
 				    " does not match its child table",
 				    t->pfn, i, pte_pfn(g, e));
 		if ((e & PTE_TABLE) != PTE_TABLE)
-			return fail(c->why, c->len, "table pfn %" PRIu64
+			return validate_fail(c->why, c->len, "table pfn %" PRIu64
 				    " slot %" PRIu64 ": table entry without "
 				    "write|user", t->pfn, i);
 		if (!t->child[i]->nr_present)
-			return fail(c->why, c->len, "table pfn %" PRIu64
+			return validate_fail(c->why, c->len, "table pfn %" PRIu64
 				    ": empty non-root table left linked",
 				    t->child[i]->pfn);
 		err = validate_table(c, t->child[i], level + 1);
@@ -604,7 +593,7 @@ static int validate_table(struct validate_ctx *c, const struct pt_table *t,
 			return err;
 	}
 	if (present != t->nr_present)
-		return fail(c->why, c->len, "table pfn %" PRIu64
+		return validate_fail(c->why, c->len, "table pfn %" PRIu64
 			    ": nr_present %u, counted %" PRIu64, t->pfn,
 			    t->nr_present, present);
 	return 0;
@@ -617,19 +606,19 @@ int pt_validate(const struct pt *pt, char *why, size_t len)
 
 	if (!pt->root)
 		return pt->stats.nr_page_table_pages ?
-			fail(why, len, "no root but %" PRIu64 " tables",
+			validate_fail(why, len, "no root but %" PRIu64 " tables",
 			     pt->stats.nr_page_table_pages) : 0;
 	err = validate_table(&c, pt->root, 0);
 	if (err)
 		return err;
 	if (c.tables != pt->stats.nr_page_table_pages)
-		return fail(why, len, "nr_page_table_pages %" PRIu64
+		return validate_fail(why, len, "nr_page_table_pages %" PRIu64
 			    ", counted %" PRIu64,
 			    pt->stats.nr_page_table_pages, c.tables);
 	if (c.leaves != pt->stats.nr_mapped)
-		return fail(why, len, "nr_mapped %" PRIu64 ", counted %" PRIu64,
+		return validate_fail(why, len, "nr_mapped %" PRIu64 ", counted %" PRIu64,
 			    pt->stats.nr_mapped, c.leaves);
 	if (pt->stats.table_allocs - pt->stats.table_frees != c.tables)
-		return fail(why, len, "table allocs - frees != tables");
+		return validate_fail(why, len, "table allocs - frees != tables");
 	return 0;
 }

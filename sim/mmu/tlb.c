@@ -13,6 +13,7 @@
  * an empty way while there is one, else the least recently used.
  */
 #include "mmu/tlb.h"
+#include "lib/validate.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -391,18 +392,6 @@ void tlb_invalidate_range(struct tlb *tlb, uint16_t asid, uint64_t start_vpn,
 
 /* ---- validation ---------------------------------------------------- */
 
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 static int level_validate(const struct tlb_level *l, const char *name,
 			  char *why, size_t len)
 {
@@ -417,31 +406,31 @@ static int level_validate(const struct tlb_level *l, const char *name,
 			const struct tlb_entry *x = &l->e[i];
 
 			if (i / l->ways != s || ++n > l->ways)
-				return fail(why, len, "%s set %u: list holds "
+				return validate_fail(why, len, "%s set %u: list holds "
 					    "way %u of another set or loops",
 					    name, s, i);
 			if (x->prev != prev)
-				return fail(why, len, "%s set %u: way %u has "
+				return validate_fail(why, len, "%s set %u: way %u has "
 					    "a wrong prev link", name, s, i);
 			if (x->key == KEY_EMPTY) {
 				seen_empty = true;
 				continue;
 			}
 			if (seen_empty)
-				return fail(why, len, "%s set %u: valid way %u "
+				return validate_fail(why, len, "%s set %u: valid way %u "
 					    "after an empty one", name, s, i);
 			valid++;
 			if (set_of_vpn(l, key_vpn(x->key)) != s)
-				return fail(why, len, "%s: vpn 0x%" PRIx64
+				return validate_fail(why, len, "%s: vpn 0x%" PRIx64
 					    " in set %u", name,
 					    key_vpn(x->key), s);
 			if (level_find(l, x->key) != i)
-				return fail(why, len, "%s: key 0x%" PRIx64
+				return validate_fail(why, len, "%s: key 0x%" PRIx64
 					    " missing from its hash chain or "
 					    "cached twice", name, x->key);
 		}
 		if (n != l->ways || prev != l->lru[s])
-			return fail(why, len, "%s set %u: list of %u ways, "
+			return validate_fail(why, len, "%s set %u: list of %u ways, "
 				    "tail mismatch", name, s, n);
 	}
 	for (uint64_t b = 0; b < (1ull << l->bucket_bits); b++)
@@ -449,12 +438,12 @@ static int level_validate(const struct tlb_level *l, const char *name,
 			if (l->e[i].key == KEY_EMPTY ||
 			    hash_key(l, l->e[i].key) != b ||
 			    ++chained > l->entries)
-				return fail(why, len, "%s bucket %" PRIu64
+				return validate_fail(why, len, "%s bucket %" PRIu64
 					    ": bad chain at way %u", name, b,
 					    i);
 		}
 	if (valid != l->nr_valid || chained != valid)
-		return fail(why, len, "%s: nr_valid %" PRIu64 ", counted %"
+		return validate_fail(why, len, "%s: nr_valid %" PRIu64 ", counted %"
 			    PRIu64 " on lists, %" PRIu64 " on chains", name,
 			    l->nr_valid, valid, chained);
 	return 0;

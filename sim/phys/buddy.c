@@ -29,6 +29,7 @@
  * links, so an allocation or a free costs O(max_order) at worst.
  */
 #include "phys/buddy.h"
+#include "lib/validate.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -356,19 +357,6 @@ uint64_t buddy_free_next(const struct zone *z, uint64_t pfn)
 	return page->lru.next;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int invalid(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 int buddy_validate(const struct zone *z, char *why, size_t len)
 {
 	uint64_t heads[BUDDY_NR_ORDERS] = { 0 };  /* free heads per order */
@@ -376,11 +364,11 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 	uint64_t pfn;
 
 	if (!z->pages || z->nr_frames == 0 || z->nr_frames > BUDDY_MAX_FRAMES)
-		return invalid(why, len, "no frames (%" PRIu64 ")",
+		return validate_fail(why, len, "no frames (%" PRIu64 ")",
 			       z->nr_frames);
 	if (z->max_order > BUDDY_ORDER_LIMIT ||
 	    (1ull << z->max_order) > z->nr_frames)
-		return invalid(why, len, "max_order %u too large for %"
+		return validate_fail(why, len, "max_order %u too large for %"
 			       PRIu64 " frames", z->max_order, z->nr_frames);
 
 	/* Walk block by block: every frame must lie in exactly one block. */
@@ -390,22 +378,22 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 		uint64_t size = 1ull << o;
 
 		if (page->flags != PG_buddy && page->flags != PG_head)
-			return invalid(why, len, "pfn %" PRIu64 ": flags %#x, "
+			return validate_fail(why, len, "pfn %" PRIu64 ": flags %#x, "
 				       "expected a block head", pfn,
 				       page->flags);
 		if (o > z->max_order)
-			return invalid(why, len, "pfn %" PRIu64 ": order %u > "
+			return validate_fail(why, len, "pfn %" PRIu64 ": order %u > "
 				       "max_order %u", pfn, o, z->max_order);
 		if (pfn & (size - 1))
-			return invalid(why, len, "pfn %" PRIu64 ": not aligned "
+			return validate_fail(why, len, "pfn %" PRIu64 ": not aligned "
 				       "to its order %u", pfn, o);
 		if (pfn + size > z->nr_frames)
-			return invalid(why, len, "pfn %" PRIu64 ": order %u "
+			return validate_fail(why, len, "pfn %" PRIu64 ": order %u "
 				       "block runs past %" PRIu64, pfn, o,
 				       z->nr_frames);
 		for (uint64_t t = pfn + 1; t < pfn + size; t++)
 			if (z->pages[t].flags)
-				return invalid(why, len, "pfn %" PRIu64 ": tail "
+				return validate_fail(why, len, "pfn %" PRIu64 ": tail "
 					       "of the block at %" PRIu64
 					       " has flags %#x", t, pfn,
 					       z->pages[t].flags);
@@ -414,7 +402,7 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 			free_pages += size;
 			if (o < z->max_order &&
 			    page_is_buddy(z, pfn ^ size, o))
-				return invalid(why, len, "pfn %" PRIu64 " and "
+				return validate_fail(why, len, "pfn %" PRIu64 " and "
 					       "its buddy %" PRIu64 ": both "
 					       "free at order %u, not merged",
 					       pfn, pfn ^ size, o);
@@ -422,7 +410,7 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 			uint64_t bytes = order_bytes(z, o);
 
 			if (page->requested == 0 || page->requested > bytes)
-				return invalid(why, len, "pfn %" PRIu64 ": "
+				return validate_fail(why, len, "pfn %" PRIu64 ": "
 					       "requested %" PRIu64 " bytes "
 					       "in a %" PRIu64 "-byte block",
 					       pfn, page->requested, bytes);
@@ -442,22 +430,22 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 			const struct page *page;
 
 			if (cur >= z->nr_frames)
-				return invalid(why, len, "order %u list: pfn %"
+				return validate_fail(why, len, "order %u list: pfn %"
 					       PRIu32 " out of range", o, cur);
 			page = &z->pages[cur];
 			if (page->flags != PG_buddy || page->order != o)
-				return invalid(why, len, "order %u list: pfn %"
+				return validate_fail(why, len, "order %u list: pfn %"
 					       PRIu32 " is not a free order-%u "
 					       "head (flags %#x, order %u)", o,
 					       cur, o, page->flags,
 					       page->order);
 			if (page->lru.prev != prev)
-				return invalid(why, len, "order %u list: pfn %"
+				return validate_fail(why, len, "order %u list: pfn %"
 					       PRIu32 " prev %" PRIu32
 					       ", expected %" PRIu32, o, cur,
 					       page->lru.prev, prev);
 			if (++count > heads[o])
-				return invalid(why, len, "order %u list: more "
+				return validate_fail(why, len, "order %u list: more "
 					       "entries than the %" PRIu64
 					       " free heads (or a cycle)", o,
 					       heads[o]);
@@ -465,31 +453,31 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 			cur = page->lru.next;
 		}
 		if (count != heads[o])
-			return invalid(why, len, "order %u list: %" PRIu64
+			return validate_fail(why, len, "order %u list: %" PRIu64
 				       " entries, %" PRIu64 " free heads", o,
 				       count, heads[o]);
 		if (area->nr_free != count)
-			return invalid(why, len, "order %u: nr_free %" PRIu64
+			return validate_fail(why, len, "order %u: nr_free %" PRIu64
 				       ", list has %" PRIu64, o, area->nr_free,
 				       count);
 		if (!!(z->free_mask & (1u << o)) != (count != 0))
-			return invalid(why, len, "order %u: free_mask bit "
+			return validate_fail(why, len, "order %u: free_mask bit "
 				       "disagrees with %" PRIu64 " blocks", o,
 				       count);
 	}
 
 	if (z->nr_free_pages != free_pages)
-		return invalid(why, len, "nr_free_pages %" PRIu64 ", free "
+		return validate_fail(why, len, "nr_free_pages %" PRIu64 ", free "
 			       "blocks hold %" PRIu64, z->nr_free_pages,
 			       free_pages);
 	if (z->stats.pgalloc - z->stats.pgfree != z->nr_frames - free_pages)
-		return invalid(why, len, "pgalloc %" PRIu64 " - pgfree %" PRIu64
+		return validate_fail(why, len, "pgalloc %" PRIu64 " - pgfree %" PRIu64
 			       " != %" PRIu64 " allocated pages",
 			       z->stats.pgalloc, z->stats.pgfree,
 			       z->nr_frames - free_pages);
 	if (z->stats.requested_bytes != requested ||
 	    z->stats.internal_frag_bytes != frag)
-		return invalid(why, len, "requested/internal_frag %" PRIu64
+		return validate_fail(why, len, "requested/internal_frag %" PRIu64
 			       "/%" PRIu64 ", live blocks give %" PRIu64
 			       "/%" PRIu64, z->stats.requested_bytes,
 			       z->stats.internal_frag_bytes, requested, frag);
