@@ -87,7 +87,16 @@ struct mm_struct {
 	struct vma *free_vmas;		/* VMA cache free list, linked by vm_rb.rb_right */
 	struct vma_chunk *chunks;	/* VMA cache chunks */
 	struct mm_name *names;		/* interned names */
+	struct mm_pages *pages;		/* page table and fault state (fault.c), or NULL */
 };
+
+/* fault.c: the pages of [start, end) follow a layout change. */
+void mm_zap_range(struct mm_struct *mm, uint64_t start, uint64_t end);
+void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
+		      uint64_t vm_flags);
+void mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
+		   uint64_t len);
+void mm_pages_destroy(struct mm_struct *mm);
 
 static inline uint64_t vma_pages(const struct vma *v)
 {

@@ -174,6 +174,7 @@ void mm_destroy(struct mm_struct *mm)
 
 	if (!mm)
 		return;
+	mm_pages_destroy(mm);
 	list_for_each_entry_safe(v, tmp, &mm->mmap, vm_list)
 		mm_file_put(v->vm_file);
 	while (mm->chunks) {

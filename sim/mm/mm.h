@@ -33,6 +33,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mmu/pt.h"
+#include "phys/buddy.h"
+
 struct mm_struct;	/* one address space (opaque) */
 struct vma;		/* one virtual memory area (opaque) */
 
@@ -383,5 +386,48 @@ struct mm_counters {
 	uint64_t locked_vm;	/* pages with VM_LOCKED */
 };
 const struct mm_counters *mm_counters(const struct mm_struct *mm);
+
+/* ---------------------------------------------------------------------
+ * Pages (fault.c): the page table of the space and its page faults.
+ * A space has one only after mm_attach_pt(); without one (a replayed
+ * strace log) it is a layout and nothing else.
+ */
+
+/* Counters of the pages of one space (Linux vmstat names). */
+struct mm_fault_stats {
+	uint64_t pgfault;	/* faults that reached a VMA and passed its checks */
+	uint64_t segv;		/* accesses outside any VMA or against its flags */
+	uint64_t oom;		/* faults the page allocator could not serve */
+	uint64_t pgalloc;	/* data frames taken */
+	uint64_t pgfree;	/* data frames given back */
+};
+
+/*
+ * Gives mm a page table of geometry g whose table pages and data frames
+ * come from zone, tagged owner. Returns 0, -EEXIST (it has one), or what
+ * pt_create() returns.
+ */
+int mm_attach_pt(struct mm_struct *mm, struct zone *zone,
+		 const struct pt_geometry *g, uint32_t owner);
+
+/* The page table, NULL without one. */
+struct pt *mm_pt(struct mm_struct *mm);
+
+/*
+ * The page-fault handler for a user access at addr that the page table
+ * did not serve: finds the VMA (growing a growsdown stack), checks the
+ * access against its flags, takes a frame from the zone and maps the page
+ * (writable if the VMA is, NX unless it is executable). Returns 0 with the
+ * frame in *pfn; -EFAULT (no VMA) or -EACCES (flags forbid): SIGSEGV,
+ * counted in segv; -ENOMEM when no frame or table page is left (counted in
+ * oom); -EINVAL without a page table.
+ */
+int mm_fault(struct mm_struct *mm, uint64_t addr, enum pt_access access,
+	     uint64_t *pfn);
+
+const struct mm_fault_stats *mm_fault_stats(const struct mm_struct *mm);
+
+/* Present pages (Linux RSS). */
+uint64_t mm_rss_pages(const struct mm_struct *mm);
 
 #endif /* SIM_MM_MM_H */

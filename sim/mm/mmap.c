@@ -402,6 +402,7 @@ static int do_munmap_range(struct mm_struct *mm, uint64_t start, uint64_t end)
 		vma_remove(mm, v);
 		v = next;
 	}
+	mm_zap_range(mm, start, end);
 	return 0;
 }
 
@@ -775,6 +776,7 @@ static int mprotect_fixup(struct mm_struct *mm, struct vma *v,
 	err = vma_modify(mm, *prev, v, start, end, newflags, v->vm_name, res);
 	if (err)
 		return err;
+	mm_protect_pages(mm, start, end, newflags);
 	*prev = *res;
 	return 0;
 }
@@ -991,6 +993,7 @@ static int move_vma(struct mm_struct *mm, struct vma *v, uint64_t old,
 		return -ENOMEM;
 	if (!copy_vma(mm, v, new_addr, new_len, pgoff))
 		return -ENOMEM;
+	mm_move_pages(mm, old, new_addr, old_len < new_len ? old_len : new_len);
 	if (flags & MREMAP_DONTUNMAP) {
 		/* The old range stays mapped, its pages (and anon_vma) gone. */
 		v = mm_find_vma(mm, old);
@@ -1345,6 +1348,10 @@ static int do_madvise(struct mm_struct *mm, uint64_t start, uint64_t len_in,
 			return err;
 		if (nochange || nf == v->vm_flags) {
 			res = v;
+			/* the pages go; the next touch faults in zeroed ones */
+			if (advice == MADV_DONTNEED || advice == MADV_FREE ||
+			    advice == MADV_DONTNEED_LOCKED || advice == MADV_REMOVE)
+				mm_zap_range(mm, start, tmp);
 		} else {
 			err = vma_modify(mm, prev, v, start, tmp, nf,
 					 v->vm_name, &res);

@@ -1,0 +1,225 @@
+/*
+ * fault.c - the pages of an address space: its page table, the page-fault
+ * handler, and the teardown of pages when the layout changes.
+ *
+ * Linux's handle_mm_fault path for anonymous memory (mm/memory.c:
+ * do_anonymous_page): the architecture's fault handler finds the VMA
+ * (growing a stack), checks the access against vm_flags, and the fault
+ * handler takes a zeroed frame from the page allocator and installs the
+ * PTE, with the write bit if the VMA is writable and NX if it is not
+ * executable. A page is mapped only by a fault: munmap (zap_page_range),
+ * MADV_DONTNEED and exit give the frames back, mprotect rewrites the PTEs
+ * (change_protection), mremap moves them (move_page_tables).
+ *
+ * File mappings are anonymous here too: a fault gives a zeroed frame, as
+ * if the page cache read zeros (no page cache is modelled).
+ *
+ * The page table is optional: an mm without one (replay of strace logs)
+ * keeps its layout only, and every hook below does nothing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "mm/internal.h"
+
+struct mm_pages {
+	struct pt pt;		/* the page table (mmu/) */
+	struct zone *zone;	/* where frames come from */
+	uint32_t owner;		/* buddy owner tag of data and table pages */
+	struct mm_fault_stats stats;
+};
+
+int mm_attach_pt(struct mm_struct *mm, struct zone *zone,
+		 const struct pt_geometry *g, uint32_t owner)
+{
+	struct mm_pages *pg;
+	int err;
+
+	if (mm->pages)
+		return -EEXIST;
+	pg = calloc(1, sizeof(*pg));
+	if (!pg)
+		return -ENOMEM;
+	err = pt_create(&pg->pt, g, zone, owner);
+	if (err) {
+		free(pg);
+		return err;
+	}
+	pg->zone = zone;
+	pg->owner = owner;
+	mm->pages = pg;
+	return 0;
+}
+
+static void free_frame(void *arg, uint64_t va, uint64_t pte)
+{
+	struct mm_pages *pg = arg;
+
+	(void)va;
+	buddy_free(pg->zone, pte_pfn(&pg->pt.g, pte));
+	pg->stats.pgfree++;
+}
+
+void mm_pages_destroy(struct mm_struct *mm)
+{
+	if (!mm->pages)
+		return;
+	pt_destroy(&mm->pages->pt, free_frame, mm->pages);
+	free(mm->pages);
+	mm->pages = NULL;
+}
+
+struct pt *mm_pt(struct mm_struct *mm)
+{
+	return mm->pages ? &mm->pages->pt : NULL;
+}
+
+const struct mm_fault_stats *mm_fault_stats(const struct mm_struct *mm)
+{
+	static const struct mm_fault_stats none;
+
+	return mm->pages ? &mm->pages->stats : &none;
+}
+
+uint64_t mm_rss_pages(const struct mm_struct *mm)
+{
+	return mm->pages ? mm->pages->pt.stats.nr_mapped : 0;
+}
+
+/* The PTE permission bits vm_flags give (Linux vm_get_page_prot). */
+static uint64_t pte_prot(uint64_t vm_flags)
+{
+	uint64_t prot = PTE_USER;
+
+	if (vm_flags & VM_WRITE)
+		prot |= PTE_WRITE;
+	if (!(vm_flags & VM_EXEC))
+		prot |= PTE_NX;
+	return prot;
+}
+
+int mm_fault(struct mm_struct *mm, uint64_t addr, enum pt_access access,
+	     uint64_t *pfn)
+{
+	struct mm_pages *pg = mm->pages;
+	uint64_t page = addr & ~(mm->p.page_size - 1), frame, pte;
+	struct vma *v;
+	int err;
+
+	if (!pg)
+		return -EINVAL;
+	err = mm_touch(mm, addr, access == PT_WRITE);
+	if (!err && access == PT_EXEC) {
+		v = mm_find_vma(mm, addr);
+		if (!(v->vm_flags & VM_EXEC))
+			err = -EACCES;
+	}
+	if (err) {
+		pg->stats.segv++;
+		return err == -EACCES ? -EACCES : -EFAULT;
+	}
+	v = mm_find_vma(mm, addr);
+	pte = pt_lookup(&pg->pt, page, NULL);
+	if (pte) {
+		/* present: the PTE is behind the VMA's permissions (a race
+		 * Linux retries); bring it up to date */
+		pg->stats.pgfault++;
+		err = pt_protect_range(&pg->pt, page, page + mm->p.page_size,
+				       pte_prot(v->vm_flags), NULL);
+		*pfn = pte_pfn(&pg->pt.g, pte);
+		return err;
+	}
+	if (buddy_alloc(pg->zone, 0, pg->owner, &frame)) {
+		pg->stats.oom++;
+		return -ENOMEM;
+	}
+	err = pt_map(&pg->pt, page, frame, pte_prot(v->vm_flags));
+	if (err) {
+		buddy_free(pg->zone, frame);
+		pg->stats.oom += err == -ENOMEM;
+		return err;
+	}
+	pg->stats.pgfault++;
+	pg->stats.pgalloc++;
+	*pfn = frame;
+	return 0;
+}
+
+void mm_zap_range(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	struct mm_pages *pg = mm->pages;
+
+	if (pg && start < end)
+		pt_unmap_range(&pg->pt, start, end, free_frame, pg);
+}
+
+void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
+		      uint64_t vm_flags)
+{
+	struct mm_pages *pg = mm->pages;
+
+	if (pg && start < end)
+		pt_protect_range(&pg->pt, start, end, pte_prot(vm_flags), NULL);
+}
+
+struct move_ctx {
+	struct mm_pages *pg;
+	uint64_t delta;		/* new - old */
+	uint64_t *vas, *ptes;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void collect(void *arg, uint64_t va, uint64_t pte)
+{
+	struct move_ctx *c = arg;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		uint64_t *v = realloc(c->vas, cap * sizeof(*v));
+		uint64_t *p = v ? realloc(c->ptes, cap * sizeof(*p)) : NULL;
+
+		if (v)
+			c->vas = v;
+		if (!p) {
+			c->nomem = true;
+			return;
+		}
+		c->ptes = p;
+		c->cap = cap;
+	}
+	c->vas[c->n] = va;
+	c->ptes[c->n++] = pte;
+}
+
+void mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
+		   uint64_t len)
+{
+	struct mm_pages *pg = mm->pages;
+	struct move_ctx c = { .pg = pg };
+
+	if (!pg || !len)
+		return;
+	pt_for_each(&pg->pt, old, old + len, collect, &c);
+	if (c.nomem) {
+		/* no host memory to move them: the pages are dropped */
+		mm_zap_range(mm, old, old + len);
+		free(c.vas);
+		free(c.ptes);
+		return;
+	}
+	/* detach from the old place, frames kept */
+	pt_unmap_range(&pg->pt, old, old + len, NULL, NULL);
+	for (size_t i = 0; i < c.n; i++) {
+		uint64_t flags = pte_flags(&pg->pt.g, c.ptes[i]) & PTE_CALLER_BITS;
+
+		if (pt_map(&pg->pt, c.vas[i] - old + new_addr,
+			   pte_pfn(&pg->pt.g, c.ptes[i]), flags)) {
+			/* no table page for the new place: the page is lost */
+			buddy_free(pg->zone, pte_pfn(&pg->pt.g, c.ptes[i]));
+			pg->stats.pgfree++;
+		}
+	}
+	free(c.vas);
+	free(c.ptes);
+}
