@@ -14,6 +14,8 @@
 #include "common.h"
 #include "io/diag.h"
 #include "io/workload.h"
+#include "core/gen.h"
+#include "mmu/pt.h"
 
 TestSuite(workload);
 
@@ -537,4 +539,47 @@ Test(workload, at_prefix_before_a_binding, .fini = cleanup)
 	assert_op(2, OP_AT, 2, 1);
 	cr_assert_eq(prog.ops[2].arg[0], 20000);
 	assert_op(3, OP_KFREE, 2, 7);
+}
+
+Test(workload, bad_access_mode, .fini = cleanup)
+{
+	assert_bad("access-mode.wl",
+		   "2:8: error: 'wrte' is not an access mode (read, write, exec)\n");
+}
+
+Test(workload, bad_access_pattern, .fini = cleanup)
+{
+	assert_bad("access-pattern.wl",
+		   "2:13: error: 'zipff' is not an access pattern (seq, uniform, zipf)\n");
+}
+
+Test(workload, bad_access_missing_count, .fini = cleanup)
+{
+	assert_bad("access-missing.wl",
+		   "2:19: error: access: missing argument (usage: access read|write|exec seq|uniform|zipf ADDR LEN COUNT [STEP])\n");
+}
+
+Test(workload, access_ops_parse_to_their_arguments, .fini = cleanup)
+{
+	parse_ok("a = mmap any 1M rw private,anon\n"
+		 "read a+8\n"
+		 "write 0x1000\n"
+		 "exec a\n"
+		 "access write zipf a 1M 500 4K\n"
+		 "access read seq a+4K 64K 16\n");
+	cr_assert_eq(prog.nr_ops, 6);
+	assert_op(1, OP_READ, 2, 1);
+	cr_assert_eq(prog.ops[1].addr.value, 8);
+	assert_op(2, OP_WRITE, 3, 1);
+	cr_assert_eq(prog.ops[2].addr.value, 0x1000);
+	assert_op(3, OP_EXEC, 4, 1);
+	assert_op(4, OP_ACCESS, 5, 1);
+	cr_assert_eq(prog.ops[4].arg[0], PT_WRITE);
+	cr_assert_eq(prog.ops[4].arg[1], GEN_ZIPF);
+	cr_assert_eq(prog.ops[4].arg[2], 1 << 20);
+	cr_assert_eq(prog.ops[4].arg[3], 500);
+	cr_assert_eq(prog.ops[4].arg[4], 4096);
+	cr_assert_eq(prog.ops[5].arg[1], GEN_SEQ);
+	cr_assert_eq(prog.ops[5].arg[4], 0);    /* default step */
+	cr_assert_eq(prog.ops[5].addr.value, 4096);
 }

@@ -31,6 +31,10 @@ enum op_kind {
 	OP_MPROTECT,    /* ADDR [LEN] PROT */
 	OP_BRK,         /* ADDR: set the break */
 	OP_SBRK,        /* [NAME =] sbrk DELTA */
+	OP_READ,        /* ADDR: one load */
+	OP_WRITE,       /* ADDR: one store */
+	OP_EXEC,        /* ADDR: one instruction fetch */
+	OP_ACCESS,      /* MODE PATTERN ADDR LEN COUNT [STEP]: generated accesses */
 	OP_NR_KINDS
 };
 
@@ -62,7 +66,7 @@ struct op {
 	struct name_ref def;   /* name bound to the result, if any */
 	struct name_ref ref;   /* name the op acts on (kfree A), if any */
 	struct addr_arg addr;  /* address operand (mmap, munmap, ...) */
-	uint64_t arg[4];       /* sizes, counts, times, prot, flags ... */
+	uint64_t arg[6];       /* sizes, counts, times, prot, flags ... */
 	const char *path;      /* file of a file mapping (interned) */
 };
 

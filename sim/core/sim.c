@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "lib/compiler.h"
+#include "core/cpu.h"
+#include "core/gen.h"
 #include "core/sim.h"
 
 static void sim_fail(struct sim *s, const struct op *op, const char *fmt, ...)
@@ -325,6 +327,8 @@ static int exec_munmap(struct sim *s, struct proc *p, const struct op *op,
 		return rc;
 	rc = mm_munmap(p->mm, addr, len);
 	count_syscall(s, ev, rc, cost);
+	if (!rc)
+		cpu_invalidate(s, (unsigned)(p - s->procs), addr, addr + len);
 	ev->addr = addr;
 	ev->has_addr = true;
 	ev->size_bytes = len;
@@ -348,6 +352,8 @@ static int exec_mprotect(struct sim *s, struct proc *p, const struct op *op,
 		return rc;
 	rc = mm_mprotect(p->mm, addr, len, (int)op->arg[1]);
 	count_syscall(s, ev, rc, cost);
+	/* even a failed mprotect may have changed the part before a hole */
+	cpu_invalidate(s, (unsigned)(p - s->procs), addr, addr + len);
 	ev->addr = addr;
 	ev->has_addr = true;
 	ev->size_bytes = len;
@@ -361,6 +367,8 @@ static int set_break(struct sim *s, struct proc *p, const struct op *op,
 	struct binding *b;
 
 	mm_brk(p->mm, want, &got);
+	if (got < old)
+		cpu_invalidate(s, (unsigned)(p - s->procs), got, old);
 	/* brk cannot fail; a refused request leaves the old break */
 	count_syscall(s, ev, got == want ? (long long)got : -ENOMEM, cost);
 	ev->addr = got;
@@ -394,6 +402,88 @@ static int exec_sbrk(struct sim *s, struct proc *p, const struct op *op,
 	return set_break(s, p, op, ev, cost, old + op->arg[0]);
 }
 
+/* ---- memory accesses (the translation path, core/cpu.c) ---- */
+
+static const enum pt_access op_access[] = {
+	[OP_READ] = PT_READ, [OP_WRITE] = PT_WRITE, [OP_EXEC] = PT_EXEC,
+};
+
+/*
+ * What an access that did not translate does to its process: a SIGSEGV
+ * kills it (segv = kill) or is skipped; out of memory kills it. A killed
+ * process gives back its memory, as exit does, and runs no further op.
+ */
+static void access_failed(struct sim *s, struct proc *p, enum cpu_result r,
+			  struct sim_event *ev)
+{
+	ev->result = r == CPU_OOM ? -ENOMEM : -EFAULT;
+	if (r == CPU_SEGV && s->cfg->segv == CFG_SEGV_SKIP)
+		return;
+	if (r == CPU_OOM)
+		s->stats.oom_kills++;
+	mm_munmap(p->mm, 0, s->cfg->task_size);
+	cpu_invalidate(s, (unsigned)(p - s->procs), 0, s->cfg->task_size);
+	p->killed = true;
+}
+
+static int exec_access1(struct sim *s, struct proc *p, const struct op *op,
+			struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t addr, size;
+	enum cpu_result r;
+	int rc = resolve_addr(s, p, op, &addr, &size);
+
+	if (rc)
+		return rc;
+	*cost = 0;
+	ev->addr = addr;
+	ev->has_addr = true;
+	ev->size_bytes = 1;
+	r = cpu_access(s, (unsigned)(p - s->procs), addr, op_access[op->kind], cost);
+	if (r != CPU_OK)
+		access_failed(s, p, r, ev);
+	return 0;
+}
+
+/*
+ * access MODE PATTERN ADDR LEN COUNT [STEP]: COUNT accesses to items of
+ * STEP bytes (8 by default) of [ADDR, ADDR+LEN), in the pattern's order.
+ * arg[0] mode, arg[1] pattern, arg[2] len, arg[3] count, arg[4] step.
+ */
+static int exec_access(struct sim *s, struct proc *p, const struct op *op,
+		       struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t addr, size, step = op->arg[4] ? op->arg[4] : 8;
+	unsigned pidx = (unsigned)(p - s->procs);
+	struct gen g;
+	int rc = resolve_addr(s, p, op, &addr, &size);
+
+	if (rc)
+		return rc;
+	if (op->arg[2] < step) {
+		sim_fail(s, op, "access: the region (%" PRIu64 " bytes) is smaller"
+			 " than one step (%" PRIu64 ")", op->arg[2], step);
+		return SIM_EWORKLOAD;
+	}
+	gen_init(&g, (enum gen_pattern)op->arg[1], op->arg[2] / step,
+		 gen_rand(&p->rng));
+	*cost = 0;
+	ev->addr = addr;
+	ev->has_addr = true;
+	ev->size_bytes = op->arg[2];
+	for (uint64_t i = 0; i < op->arg[3]; i++) {
+		enum cpu_result r = cpu_access(s, pidx, addr + gen_next(&g) * step,
+					       (enum pt_access)op->arg[0], cost);
+
+		if (r != CPU_OK) {
+			access_failed(s, p, r, ev);
+			if (p->killed)
+				break;
+		}
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;      /* keyword, for events.csv */
 	op_exec_fn fn;         /* NULL: control op handled by the stepper */
@@ -410,6 +500,10 @@ static const struct {
 	[OP_MPROTECT] = { "mprotect", exec_mprotect },
 	[OP_BRK] = { "brk", exec_brk },
 	[OP_SBRK] = { "sbrk", exec_sbrk },
+	[OP_READ] = { "read", exec_access1 },
+	[OP_WRITE] = { "write", exec_access1 },
+	[OP_EXEC] = { "exec", exec_access1 },
+	[OP_ACCESS] = { "access", exec_access },
 };
 
 static const char *op_exec_name(const struct op *op)
@@ -431,6 +525,20 @@ int sim_init(struct sim *s, const struct sim_config *cfg)
 		return rc;
 	if (cfg->validate)
 		buddy_set_validate(&s->zone, 1);
+	rc = pt_geometry_init(&s->geom, cfg->va_bits, cfg->page_size,
+			      cfg->pte_size, cfg->pt_levels);
+	if (!rc) {
+		struct tlb_params tp;
+
+		rc = tlb_params_init(&tp, cfg->tlb_entries, cfg->tlb_ways,
+				     cfg->tlb2_entries, cfg->tlb2_ways, cfg->asid);
+		if (!rc)
+			rc = tlb_init(&s->tlb, &tp);
+	}
+	if (rc) {
+		buddy_destroy(&s->zone);
+		return rc;
+	}
 	evq_init(&s->evq);
 	sim_update_stats(s);
 	return 0;
@@ -447,6 +555,7 @@ void sim_destroy(struct sim *s)
 		mm_file_put(s->files[i].file);
 	free(s->files);
 	evq_destroy(&s->evq);
+	tlb_destroy(&s->tlb);
 	buddy_destroy(&s->zone);
 	memset(s, 0, sizeof(*s));
 }
@@ -488,6 +597,8 @@ int sim_add_process(struct sim *s, const struct program *prog)
 	rc = mm_create(&mp, &procs[s->nr_procs].mm);
 	if (rc)
 		return rc;
+	procs[s->nr_procs].rng = s->cfg->seed ^
+		(0x9e3779b97f4a7c15ULL * (s->nr_procs + 1));
 	brk = sim_default_start_brk(s->cfg);
 	mm_set_brk(procs[s->nr_procs].mm, brk, brk);
 	if (s->cfg->validate)
@@ -510,12 +621,20 @@ void sim_update_stats(struct sim *s)
 	s->stats.internal_frag_bytes = b->internal_frag_bytes;
 	s->stats.nr_vmas = 0;
 	s->stats.total_vm_pages = 0;
+	s->stats.rss_pages = 0;
+	s->stats.nr_page_table_pages = 0;
 	for (unsigned i = 0; i < s->nr_procs; i++) {
-		if (!s->procs[i].mm)
+		struct mm_struct *mm = s->procs[i].mm;
+
+		if (!mm)
 			continue;
-		s->stats.nr_vmas += mm_nr_vmas(s->procs[i].mm);
-		s->stats.total_vm_pages += mm_counters(s->procs[i].mm)->total_vm;
+		s->stats.nr_vmas += mm_nr_vmas(mm);
+		s->stats.total_vm_pages += mm_counters(mm)->total_vm;
+		s->stats.rss_pages += mm_rss_pages(mm);
+		if (mm_pt(mm))
+			s->stats.nr_page_table_pages += pt_nr_table_pages(mm_pt(mm));
 	}
+	s->stats.page_table_bytes = s->stats.nr_page_table_pages * s->cfg->page_size;
 }
 
 /*
@@ -605,6 +724,11 @@ static int proc_step(struct sim *s, unsigned idx)
 		s->hooks.event(s->hooks.ctx, s, &ev);
 	}
 	p->pc++;
+	if (p->killed) {
+		p->done = true;
+		s->nr_running--;
+		return SIM_OK;
+	}
 	s->now += cost;
 	when = proc_advance(s, p);
 	s->now -= cost;

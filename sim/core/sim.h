@@ -26,6 +26,8 @@
 #include "core/stats.h"
 #include "phys/buddy.h"
 #include "phys/frag.h"
+#include "mmu/pt.h"
+#include "mmu/tlb.h"
 #include "mm/mm.h"
 
 #define SIM_MAX_DEPTH 8   /* repeat nesting, as the parser allows */
@@ -58,7 +60,9 @@ struct proc {
 	struct binding *names;      /* open-addressed table of bindings */
 	size_t names_cap, names_len;
 	struct mm_struct *mm;       /* its address space */
+	uint64_t rng;               /* seeds its access generators */
 	bool done;                  /* ran past its last op */
+	bool killed;                /* SIGSEGV or out of memory ended it */
 };
 
 /* A file named by workload mmaps: one open file per path. */
@@ -110,6 +114,9 @@ struct sim {
 	struct sim_error error;       /* set when sim_run returns SIM_EWORKLOAD */
 	struct sim_file *files;       /* files mapped by the workloads */
 	unsigned nr_files, cap_files;
+	struct pt_geometry geom;      /* page-table shape of every process */
+	struct tlb tlb;               /* the CPU's TLB */
+	unsigned tlb_user;            /* process index + 1 whose entries it holds */
 };
 
 enum {

@@ -31,6 +31,20 @@ struct stats {
 	uint64_t total_vm_pages;     /* mapped virtual pages now */
 	uint64_t kalloc_time_ns;     /* simulated time spent in kalloc/kfree */
 	uint64_t syscall_time_ns;    /* simulated time spent in syscalls */
+	uint64_t accesses;           /* user memory accesses (read/write/exec) */
+	uint64_t tlb_hits;           /* accesses the TLB translated */
+	uint64_t tlb_misses;         /* accesses that needed a page walk */
+	uint64_t page_walks;         /* walks, retries after a fault included */
+	uint64_t walk_mem_refs;      /* page-table entries those walks read */
+	uint64_t pgfault;            /* faults that mapped a page */
+	uint64_t segv;               /* accesses outside a VMA or its permissions */
+	uint64_t oom_kills;          /* processes killed for want of a frame */
+	uint64_t rss_pages;          /* resident pages of all processes now */
+	uint64_t nr_page_table_pages; /* page-table pages now */
+	uint64_t page_table_bytes;   /* the same in bytes */
+	uint64_t access_time_ns;     /* simulated time of all accesses */
+	uint64_t walk_time_ns;       /* of it, page walks */
+	uint64_t fault_time_ns;      /* of it, page faults */
 };
 
 struct stats_field {

@@ -26,6 +26,8 @@
 #include "io/config.h"
 #include "io/diag.h"
 #include "io/workload.h"
+#include "core/gen.h"
+#include "mmu/pt.h"
 
 #define MAX_TOKENS 16
 #define MAX_ERRORS 20
@@ -49,6 +51,8 @@ enum arg_kind {
 	A_PROT,      /* r, rw, r-x, none, PROT_READ|PROT_WRITE -> arg[] */
 	A_FLAGS,     /* private,anon,fixed ... -> arg[] */
 	A_DUMP,      /* buddyinfo | maps | fragindex -> arg[] */
+	A_MODE,      /* read | write | exec -> arg[] (enum pt_access) */
+	A_PATTERN,   /* seq | uniform | zipf -> arg[] (enum gen_pattern) */
 };
 
 #define OPT 0x80     /* or'ed into an arg kind: may be omitted */
@@ -57,8 +61,8 @@ struct op_def {
 	const char *name;          /* the keyword */
 	enum op_kind kind;         /* what core executes */
 	bool binds;                /* may take `NAME =` */
-	unsigned char args[5];     /* argument kinds, A_NONE-terminated */
-	unsigned char slot[5];     /* arg[] slot for value kinds */
+	unsigned char args[6];     /* argument kinds, A_NONE-terminated */
+	unsigned char slot[6];     /* arg[] slot for value kinds */
 	const char *usage;         /* for messages */
 };
 
@@ -77,6 +81,13 @@ static const struct op_def op_table[] = {
 	  "mprotect ADDR [LEN] PROT" },
 	{ "brk", OP_BRK, true, { A_ADDR }, { 0 }, "brk ADDR" },
 	{ "sbrk", OP_SBRK, true, { A_SDELTA }, { 0 }, "[NAME =] sbrk [+|-]SIZE" },
+	{ "read", OP_READ, false, { A_ADDR }, { 0 }, "read ADDR" },
+	{ "write", OP_WRITE, false, { A_ADDR }, { 0 }, "write ADDR" },
+	{ "exec", OP_EXEC, false, { A_ADDR }, { 0 }, "exec ADDR" },
+	{ "access", OP_ACCESS, false,
+	  { A_MODE, A_PATTERN, A_ADDR, A_SIZE, A_COUNT, A_SIZE | OPT },
+	  { 0, 1, 0, 2, 3, 4 },
+	  "access read|write|exec seq|uniform|zipf ADDR LEN COUNT [STEP]" },
 };
 
 struct parser {
@@ -456,6 +467,30 @@ static int parse_arg(struct parser *p, const struct op_def *d, unsigned kind,
 			op->arg[slot] = DUMP_FRAGINDEX;
 		else {
 			perr(p, t->col, "cannot dump '%s' (buddyinfo, fragindex, maps)", t->s);
+			return -1;
+		}
+		return 0;
+	case A_MODE:
+		if (!strcmp(t->s, "read"))
+			op->arg[slot] = PT_READ;
+		else if (!strcmp(t->s, "write"))
+			op->arg[slot] = PT_WRITE;
+		else if (!strcmp(t->s, "exec"))
+			op->arg[slot] = PT_EXEC;
+		else {
+			perr(p, t->col, "'%s' is not an access mode (read, write, exec)", t->s);
+			return -1;
+		}
+		return 0;
+	case A_PATTERN:
+		if (!strcmp(t->s, "seq"))
+			op->arg[slot] = GEN_SEQ;
+		else if (!strcmp(t->s, "uniform"))
+			op->arg[slot] = GEN_UNIFORM;
+		else if (!strcmp(t->s, "zipf"))
+			op->arg[slot] = GEN_ZIPF;
+		else {
+			perr(p, t->col, "'%s' is not an access pattern (seq, uniform, zipf)", t->s);
 			return -1;
 		}
 		return 0;

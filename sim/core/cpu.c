@@ -1,0 +1,103 @@
+/*
+ * cpu.c - the translation path of one access (see cpu.h).
+ */
+#include <errno.h>
+
+#include "core/cpu.h"
+#include "core/sim.h"
+
+static uint16_t asid_of(const struct sim *s, unsigned pidx)
+{
+	return s->cfg->asid ? (uint16_t)((pidx + 1) % TLB_NR_ASIDS) : 0;
+}
+
+/* The walk, counted; fills the TLB when it translates. */
+static int walk(struct sim *s, struct proc *p, uint16_t asid, uint64_t va,
+		enum pt_access access, uint64_t *cost)
+{
+	struct pt *pt = mm_pt(p->mm);
+	uint64_t pte, walk_ns;
+	unsigned levels = 0;
+	int err = pt_walk(pt, va, access, true, &pte, &levels);
+
+	walk_ns = levels * s->cfg->cost_walk_level_ns;
+	s->stats.page_walks++;
+	s->stats.walk_mem_refs += levels;
+	s->stats.walk_time_ns += walk_ns;
+	*cost += walk_ns;
+	if (!err)
+		tlb_fill(&s->tlb, asid, va >> pt->g.page_shift,
+			 pte_pfn(&pt->g, pte),
+			 pte & (PTE_WRITE | PTE_USER | PTE_NX | PTE_DIRTY));
+	return err;
+}
+
+enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
+			   enum pt_access access, uint64_t *cost)
+{
+	struct proc *p = &s->procs[pidx];
+	uint16_t asid = asid_of(s, pidx);
+	uint64_t start = *cost, pfn;
+	unsigned shift = s->zone.page_shift;
+	struct tlb_hit hit;
+	int err;
+
+	/* the page table is made on first use, its root from the zone */
+	if (!mm_pt(p->mm) && mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
+		return CPU_OOM;
+	s->stats.accesses++;
+	if (!s->cfg->asid && s->tlb_user != pidx + 1) {
+		if (s->tlb_user)
+			tlb_flush_all(&s->tlb);
+		s->tlb_user = pidx + 1;
+	}
+	*cost += s->cfg->cost_tlb_hit_ns;
+	/*
+	 * A hit that permits the access ends here; a first write through a
+	 * clean entry walks to set the dirty bit, as x86 does.
+	 */
+	if (tlb_lookup(&s->tlb, asid, va >> shift, &hit) &&
+	    pte_permits(hit.flags, access, true) &&
+	    (access != PT_WRITE || (hit.flags & PTE_DIRTY))) {
+		s->stats.tlb_hits++;
+		s->stats.access_time_ns += *cost - start;
+		return CPU_OK;
+	}
+	s->stats.tlb_misses++;
+	err = walk(s, p, asid, va, access, cost);
+	if (err) {
+		uint64_t before = mm_fault_stats(p->mm)->pgfault;
+
+		err = mm_fault(p->mm, va, access, &pfn);
+		if (!err) {
+			uint64_t fault_ns = s->cfg->cost_fault_ns +
+					    s->cfg->cost_zero_page_ns;
+
+			s->stats.pgfault += mm_fault_stats(p->mm)->pgfault - before;
+			s->stats.fault_time_ns += fault_ns;
+			*cost += fault_ns;
+			err = walk(s, p, asid, va, access, cost);
+		}
+	}
+	s->stats.access_time_ns += *cost - start;
+	if (!err)
+		return CPU_OK;
+	if (err == -ENOMEM)
+		return CPU_OOM;
+	s->stats.segv++;
+	return CPU_SEGV;
+}
+
+void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
+		    uint64_t end)
+{
+	unsigned shift = s->zone.page_shift;
+	uint64_t mask = ((uint64_t)1 << shift) - 1;
+
+	/* without ASIDs, only the current user has entries */
+	if (!s->cfg->asid && s->tlb_user != pidx + 1)
+		return;
+	if (end > start)
+		tlb_invalidate_range(&s->tlb, asid_of(s, pidx), start >> shift,
+				     (end + mask) >> shift);
+}

@@ -1,0 +1,49 @@
+/*
+ * cpu.h - the translation path of one access, as a CPU runs it:
+ *
+ *   logical --segments--> linear --TLB | page walk--> physical
+ *                                          | not present / not allowed
+ *                                          v
+ *                               mm_fault (mm/) --> retry the walk
+ *
+ * Flat segmentation (Linux) makes logical = linear. The TLB is looked up
+ * first; a miss walks the page table (one memory reference per level) and
+ * fills the TLB; a walk that finds no page, or a page that forbids the
+ * access, is a page fault for mm's handler, which maps a frame (the walk
+ * is then repeated) or refuses: SIGSEGV, or out of memory.
+ *
+ * Costs (simulated ns, from the config): every access pays
+ * cost_tlb_hit_ns; each level a walk reads, cost_walk_level_ns; a fault
+ * that maps a page, cost_fault_ns + cost_zero_page_ns.
+ *
+ * The TLB is shared by the processes on the CPU: entries are tagged with
+ * the process's ASID when `asid` is on; without it a different process's
+ * access flushes the TLB first (the CR3 write of a switch).
+ */
+#ifndef SIM_CORE_CPU_H
+#define SIM_CORE_CPU_H
+
+#include <stdint.h>
+
+#include "mmu/pt.h"
+
+struct sim;
+
+enum cpu_result {
+	CPU_OK,			/* translated (after a fault, perhaps) */
+	CPU_SEGV,		/* no VMA, or the VMA forbids the access */
+	CPU_OOM,		/* no frame or table page for the fault */
+};
+
+/*
+ * One user access of process pidx at linear address va. Adds its cost to
+ * *cost and counts it in s->stats. Allocates nothing on the host.
+ */
+enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
+			   enum pt_access access, uint64_t *cost);
+
+/* Drops the TLB entries of process pidx for [start, end) (bytes). */
+void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
+		    uint64_t end);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * test_access.c - the translation path driven by workloads (core/cpu.c
+ * with mm/fault.c, mmu/pt.c and mmu/tlb.c): fault and page-table counts
+ * worked out by hand for the presets and for 4K against 8K pages, exact
+ * TLB miss counts of sequential scans, access costs, SIGSEGV (kill or
+ * skip), stale translations dropped on munmap and mprotect, and a seeded
+ * differential test of 1e6 random accesses against a naive model.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "core/cpu.h"
+#include "core/sim.h"
+#include "io/config.h"
+#include "io/workload.h"
+
+TestSuite(access);
+
+static struct sim_config cfg;
+static struct program prog;
+static struct wl_header hdr;
+static struct sim sim;
+static bool live;
+
+static void preset(const char *ini)
+{
+	cfg_defaults(&cfg);
+	cr_assert_eq(cfg_load(&cfg, ini), 0);
+	cr_assert_eq(cfg_check(&cfg, ini), 0);
+	cfg.sample_interval_ns = 0;
+}
+
+static void set(const char *assignment)
+{
+	cr_assert_eq(cfg_set(&cfg, assignment, "--set"), 0, "%s", assignment);
+	cr_assert_eq(cfg_check(&cfg, "--set"), 0);
+}
+
+static int run(const char *text)
+{
+	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = NULL;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	return sim_run(&sim);
+}
+
+static void cleanup(void)
+{
+	if (live) {
+		sim_destroy(&sim);
+		program_free(&prog);
+		wl_header_free(&hdr);
+	}
+	live = false;
+}
+
+/* ---- faults and page tables --------------------------------------- */
+
+/*
+ * 1000 pages from 256 MiB (2 MiB aligned) on x86_64: 1000 faults, two
+ * leaf tables (512 + 488 PTEs), one PMD, one PUD, the root.
+ */
+Test(access, n_pages_n_faults_and_the_tables_x86_64, .fini = cleanup)
+{
+	preset("config/x86_64.ini");
+	cr_assert_eq(run("a = mmap 0x10000000 4000K rw private,anon,fixed\n"
+			 "access write seq a 4000K 1000 4K\n"), SIM_OK);
+	cr_expect_eq(sim.stats.pgfault, 1000);
+	cr_expect_eq(sim.stats.rss_pages, 1000);
+	cr_expect_eq(sim.stats.nr_page_table_pages, 5);
+	cr_expect_eq(sim.stats.page_table_bytes, 5 * 4096);
+	cr_expect_eq(sim.stats.segv, 0);
+	/* frames: 1000 data + 5 tables */
+	cr_expect_eq(sim.stats.nr_alloc_pages, 1005);
+}
+
+/* i386: one leaf maps 4 MiB, so the same 1000 pages take leaf + root. */
+Test(access, n_pages_n_faults_and_the_tables_i386, .fini = cleanup)
+{
+	preset("config/i386.ini");
+	cr_assert_eq(run("a = mmap 0x10000000 4000K rw private,anon,fixed\n"
+			 "access write seq a 4000K 1000 4K\n"), SIM_OK);
+	cr_expect_eq(sim.stats.pgfault, 1000);
+	cr_expect_eq(sim.stats.nr_page_table_pages, 2);
+}
+
+/*
+ * The same 16 MiB touched byte for byte at 4K and at 8K pages (i386):
+ * half the faults at 8K; 4 leaf tables + root at 4K (4 MiB each), one
+ * leaf + root at 8K (16 MiB each). At 8K a table page is 8K: bytes 2x4K
+ * against 5x4K.
+ */
+Test(access, pages_of_8k_halve_the_faults_of_4k, .fini = cleanup)
+{
+	const char *wl = "a = mmap 0x10000000 16M rw private,anon,fixed\n"
+			 "access write seq a 16M 4096 4K\n";
+	uint64_t faults4, tables4;
+
+	preset("config/i386.ini");
+	cr_assert_eq(run(wl), SIM_OK);
+	faults4 = sim.stats.pgfault;
+	tables4 = sim.stats.nr_page_table_pages;
+	cleanup();
+	preset("config/i386.ini");
+	set("page_size=8K");
+	cr_assert_eq(run(wl), SIM_OK);
+	cr_expect_eq(faults4, 4096);
+	cr_expect_eq(sim.stats.pgfault, 2048);
+	cr_expect_eq(tables4, 5);
+	cr_expect_eq(sim.stats.nr_page_table_pages, 2);
+	cr_expect_eq(sim.stats.page_table_bytes, 2 * 8192);
+}
+
+/* ---- the TLB -------------------------------------------------------- */
+
+/*
+ * A fully associative LRU TLB of 64 entries, no second level, scanning
+ * P pages R times one access per page: P <= 64 misses P times (the
+ * first pass); P = 65 misses on every access.
+ */
+Test(access, sequential_scans_against_a_fully_associative_lru, .fini = cleanup)
+{
+	preset("config/x86_64.ini");
+	set("tlb_entries=64");
+	set("tlb_ways=64");
+	set("tlb2_entries=0");
+	cr_assert_eq(run("a = mmap any 256K rw private,anon\n"
+			 "access read seq a 256K 640 4K\n"), SIM_OK);
+	cr_expect_eq(sim.stats.accesses, 640);
+	cr_expect_eq(sim.stats.tlb_misses, 64);
+	cr_expect_eq(sim.stats.tlb_hits, 576);
+	cr_expect_eq(sim.stats.pgfault, 64);
+	cleanup();
+
+	preset("config/x86_64.ini");
+	set("tlb_entries=64");
+	set("tlb_ways=64");
+	set("tlb2_entries=0");
+	cr_assert_eq(run("a = mmap any 260K rw private,anon\n"
+			 "access read seq a 260K 650 4K\n"), SIM_OK);
+	cr_expect_eq(sim.stats.tlb_misses, 650);
+	cr_expect_eq(sim.stats.tlb_hits, 0);
+	/* 65 first-touch walks fail and are repeated after the fault */
+	cr_expect_eq(sim.stats.page_walks, 650 + 65);
+}
+
+/*
+ * Costs: the first write to a page pays the lookup, a failed walk (the
+ * root's empty slot: 1 level), the fault, zeroing and the 4-level walk
+ * that follows; the second write only the TLB hit.
+ */
+Test(access, an_access_costs_what_its_path_costs, .fini = cleanup)
+{
+	uint64_t first;
+
+	preset("config/x86_64.ini");
+	cr_assert_eq(run("a = mmap 0x10000000 4K rw private,anon,fixed\n"
+			 "write a\n"
+			 "write a+8\n"), SIM_OK);
+	first = cfg.cost_tlb_hit_ns + 1 * cfg.cost_walk_level_ns +
+		cfg.cost_fault_ns + cfg.cost_zero_page_ns +
+		4 * cfg.cost_walk_level_ns;
+	cr_expect_eq(sim.stats.access_time_ns, first + cfg.cost_tlb_hit_ns);
+	cr_expect_eq(sim.stats.walk_time_ns, 5 * cfg.cost_walk_level_ns);
+	cr_expect_eq(sim.stats.fault_time_ns,
+		     cfg.cost_fault_ns + cfg.cost_zero_page_ns);
+	cr_expect_eq(sim.stats.walk_mem_refs, 5);
+	cr_expect_eq(sim.stats.tlb_hits, 1);
+}
+
+/* ---- SIGSEGV -------------------------------------------------------- */
+
+Test(access, segv_kills_by_default_and_is_skipped_on_request, .fini = cleanup)
+{
+	const char *wl = "a = mmap any 8K r private,anon\n"
+			 "read a\n"
+			 "write a\n"            /* read-only: SIGSEGV */
+			 "exec a\n"             /* not executable */
+			 "read 0x1000\n"        /* no VMA */
+			 "read a+4K\n";
+
+	preset("config/x86_64.ini");
+	cr_assert_eq(run(wl), SIM_OK);
+	cr_expect_eq(sim.stats.segv, 1);
+	cr_expect_eq(sim.stats.accesses, 2);    /* killed at the write */
+	cr_expect_eq(sim.stats.rss_pages, 0);   /* and its memory freed */
+	cleanup();
+
+	preset("config/x86_64.ini");
+	set("segv=skip");
+	cr_assert_eq(run(wl), SIM_OK);
+	cr_expect_eq(sim.stats.segv, 3);
+	cr_expect_eq(sim.stats.accesses, 5);
+	cr_expect_eq(sim.stats.pgfault, 2);
+}
+
+/* A translation cached before munmap or mprotect must not survive it. */
+Test(access, munmap_and_mprotect_drop_cached_translations, .fini = cleanup)
+{
+	preset("config/x86_64.ini");
+	set("segv=skip");
+	cr_assert_eq(run("a = mmap any 8K rw private,anon\n"
+			 "write a\n"
+			 "write a+4K\n"
+			 "mprotect a 4K r\n"
+			 "write a\n"            /* SIGSEGV: now read-only */
+			 "read a\n"             /* fine */
+			 "munmap a+4K 4K\n"
+			 "read a+4K\n"),        /* SIGSEGV: gone */
+		     SIM_OK);
+	cr_expect_eq(sim.stats.segv, 2);
+	cr_expect_eq(sim.stats.pgfault, 2);
+	cr_expect_eq(sim.stats.rss_pages, 1);
+}
+
+/* ---- differential ------------------------------------------------- */
+
+#define NR_VPN (1u << 14)
+
+/*
+ * 1e6 seeded accesses (random reads and writes over three mappings, one
+ * of them read-only) driven straight through cpu_access, against a model
+ * that maps a virtual page to its frame on first touch and never moves
+ * it. Checked: every fault is a first touch, every frame stays put, no
+ * two pages share one, read-only writes are SIGSEGV, and the counters add
+ * up.
+ */
+Test(access, random_accesses_match_a_naive_page_model, .fini = cleanup,
+     .timeout = 300)
+{
+	static uint64_t model[NR_VPN];   /* vpn - base -> pfn + 1 */
+	static uint8_t frame_used[1u << 18];
+	uint64_t seed = 0x5eed, rng = seed, base, faults = 0, segv = 0, cost = 0;
+	uint64_t ro_lo, ro_hi;
+	struct pt *pt;
+
+	TEST_SEED(seed);
+	preset("config/x86_64.ini");
+	set("segv=skip");
+	set("memory_size=1G");
+	/* three mappings in one 64 MiB window: rw, r, rw */
+	cr_assert_eq(run("a = mmap 0x40000000 24M rw private,anon,fixed\n"
+			 "b = mmap 0x41800000 16M r private,anon,fixed\n"
+			 "c = mmap 0x42800000 24M rw private,anon,fixed\n"),
+		     SIM_OK);
+	base = 0x40000000ull >> 12;
+	ro_lo = 0x41800000ull >> 12;
+	ro_hi = 0x42800000ull >> 12;
+	for (int i = 0; i < 1000000; i++) {
+		uint64_t r = test_rand(&rng);
+		uint64_t vpn = base + (r % NR_VPN);
+		bool write = (r >> 40) & 1;
+		bool ro = vpn >= ro_lo && vpn < ro_hi;
+		uint64_t before = sim.stats.pgfault, pte;
+		enum cpu_result res = cpu_access(&sim, 0, (vpn << 12) | (r >> 52),
+						 write ? PT_WRITE : PT_READ, &cost);
+
+		if (ro && write) {
+			cr_assert_eq(res, CPU_SEGV, "access %d", i);
+			segv++;
+			continue;
+		}
+		cr_assert_eq(res, CPU_OK, "access %d", i);
+		pt = mm_pt(sim.procs[0].mm);
+		pte = pt_lookup(pt, vpn << 12, NULL);
+		cr_assert_neq(pte, 0);
+		if (!model[vpn - base]) {
+			uint64_t pfn = pte_pfn(&pt->g, pte);
+
+			cr_assert_eq(sim.stats.pgfault, before + 1, "access %d", i);
+			cr_assert_lt(pfn, sizeof(frame_used));
+			cr_assert(!frame_used[pfn], "frame %llu given twice",
+				  (unsigned long long)pfn);
+			frame_used[pfn] = 1;
+			model[vpn - base] = pfn + 1;
+			faults++;
+		} else {
+			cr_assert_eq(sim.stats.pgfault, before, "access %d", i);
+			cr_assert_eq(pte_pfn(&pt->g, pte) + 1, model[vpn - base]);
+		}
+	}
+	cr_expect_eq(sim.stats.pgfault, faults);
+	cr_expect_eq(sim.stats.segv, segv);
+	cr_expect_eq(sim.stats.accesses, 1000000);
+	cr_expect_eq(sim.stats.tlb_hits + sim.stats.tlb_misses, 1000000);
+	sim_update_stats(&sim);
+	cr_expect_eq(sim.stats.rss_pages, faults);
+}
