@@ -108,6 +108,17 @@ static void on_event(void *ctx, const struct sim *s, const struct sim_event *e)
 	csv_end_row(c);
 }
 
+/* The translation counters a time-series row carries, cumulative. */
+static const struct {
+	const char *name;
+	size_t offset;
+} ts_counters[] = {
+#define TS(f) { #f, offsetof(struct stats, f) }
+	TS(accesses), TS(tlb_misses), TS(pgfault), TS(segv), TS(rss_pages),
+	TS(nr_page_table_pages),
+#undef TS
+};
+
 static void on_sample(void *ctx, const struct sim *s)
 {
 	struct run_out *r = ctx;
@@ -129,6 +140,8 @@ static void on_sample(void *ctx, const struct sim *s)
 			snprintf(col, sizeof(col), "unusable_index_order%u", o);
 			csv_str(c, col);
 		}
+		for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
+			csv_str(c, ts_counters[i].name);
 		csv_end_row(c);
 		r->ts_header = true;
 	}
@@ -139,6 +152,9 @@ static void on_sample(void *ctx, const struct sim *s)
 	csv_u64(c, s->zone.stats.internal_frag_bytes);
 	for (unsigned o = 0; o <= s->zone.max_order; o++)
 		csv_double(c, buddy_unusable_index(&s->zone, o), 3);
+	for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
+		csv_u64(c, *(const uint64_t *)((const char *)&s->stats +
+					      ts_counters[i].offset));
 	csv_end_row(c);
 }
 
