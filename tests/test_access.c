@@ -217,6 +217,26 @@ Test(access, munmap_and_mprotect_drop_cached_translations, .fini = cleanup)
 	cr_expect_eq(sim.stats.rss_pages, 1);
 }
 
+/* The page used last is forgotten by munmap and mprotect of it too. */
+Test(access, the_last_translation_does_not_outlive_its_page, .fini = cleanup)
+{
+	preset("config/x86_64.ini");
+	set("segv=skip");
+	cr_assert_eq(run("a = mmap any 8K rw private,anon\n"
+			 "write a+4096\n"
+			 "write a+4104\n"
+			 "mprotect a+4K 4K r\n"
+			 "write a+4112\n"        /* SIGSEGV */
+			 "read a+4120\n"
+			 "read a+4128\n"
+			 "munmap a+4K 4K\n"
+			 "read a+4136\n"),       /* SIGSEGV */
+		     SIM_OK);
+	cr_expect_eq(sim.stats.segv, 2);
+	cr_expect_eq(sim.stats.tlb_hits, 2);     /* a+4104 and a+4128 */
+	cr_expect_eq(sim.stats.pgfault, 1);
+}
+
 /* ---- differential ------------------------------------------------- */
 
 #define NR_VPN (1u << 14)

@@ -11,6 +11,28 @@ static uint16_t asid_of(const struct sim *s, unsigned pidx)
 	return s->cfg->asid ? (uint16_t)((pidx + 1) % TLB_NR_ASIDS) : 0;
 }
 
+/*
+ * The entry the last access used is the most recent of its set in L1 (a
+ * hit made it so, a fill put it there), so a repeated access to the same
+ * page is a hit that changes no LRU order: the simulator answers it
+ * without the lookup. Any flush or invalidation forgets it.
+ */
+static inline void remember(struct sim *s, uint16_t asid, uint64_t vpn,
+			    uint64_t flags)
+{
+	s->tlb_last.valid = true;
+	s->tlb_last.asid = asid;
+	s->tlb_last.vpn = vpn;
+	s->tlb_last.flags = flags;
+}
+
+static inline bool permits(uint64_t flags, enum pt_access access)
+{
+	/* a first write through a clean entry walks to set the dirty bit */
+	return pte_permits(flags, access, true) &&
+	       (access != PT_WRITE || (flags & PTE_DIRTY));
+}
+
 /* The walk, counted; fills the TLB when it translates. */
 static int walk(struct sim *s, struct proc *p, uint16_t asid, uint64_t va,
 		enum pt_access access, uint64_t *cost)
@@ -25,10 +47,13 @@ static int walk(struct sim *s, struct proc *p, uint16_t asid, uint64_t va,
 	s->stats.walk_mem_refs += levels;
 	s->stats.walk_time_ns += walk_ns;
 	*cost += walk_ns;
-	if (!err)
+	if (!err) {
+		uint64_t flags = pte & (PTE_WRITE | PTE_USER | PTE_NX | PTE_DIRTY);
+
 		tlb_fill(&s->tlb, asid, va >> pt->g.page_shift,
-			 pte_pfn(&pt->g, pte),
-			 pte & (PTE_WRITE | PTE_USER | PTE_NX | PTE_DIRTY));
+			 pte_pfn(&pt->g, pte), flags);
+		remember(s, asid, va >> pt->g.page_shift, flags);
+	}
 	return err;
 }
 
@@ -37,8 +62,7 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 {
 	struct proc *p = &s->procs[pidx];
 	uint16_t asid = asid_of(s, pidx);
-	uint64_t start = *cost, pfn;
-	unsigned shift = s->zone.page_shift;
+	uint64_t start = *cost, pfn, vpn = va >> s->zone.page_shift;
 	struct tlb_hit hit;
 	int err;
 
@@ -50,15 +74,19 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		if (s->tlb_user)
 			tlb_flush_all(&s->tlb);
 		s->tlb_user = pidx + 1;
+		s->tlb_last.valid = false;
 	}
 	*cost += s->cfg->cost_tlb_hit_ns;
-	/*
-	 * A hit that permits the access ends here; a first write through a
-	 * clean entry walks to set the dirty bit, as x86 does.
-	 */
-	if (tlb_lookup(&s->tlb, asid, va >> shift, &hit) &&
-	    pte_permits(hit.flags, access, true) &&
-	    (access != PT_WRITE || (hit.flags & PTE_DIRTY))) {
+	if (s->tlb_last.valid && s->tlb_last.vpn == vpn &&
+	    s->tlb_last.asid == asid && permits(s->tlb_last.flags, access)) {
+		s->tlb.l1.stats.hits++;
+		s->stats.tlb_hits++;
+		s->stats.access_time_ns += s->cfg->cost_tlb_hit_ns;
+		return CPU_OK;
+	}
+	/* a hit that permits the access ends here */
+	if (tlb_lookup(&s->tlb, asid, vpn, &hit) && permits(hit.flags, access)) {
+		remember(s, asid, vpn, hit.flags);
 		s->stats.tlb_hits++;
 		s->stats.access_time_ns += *cost - start;
 		return CPU_OK;
@@ -94,6 +122,7 @@ void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
 	unsigned shift = s->zone.page_shift;
 	uint64_t mask = ((uint64_t)1 << shift) - 1;
 
+	s->tlb_last.valid = false;
 	/* without ASIDs, only the current user has entries */
 	if (!s->cfg->asid && s->tlb_user != pidx + 1)
 		return;

@@ -117,6 +117,11 @@ struct sim {
 	struct pt_geometry geom;      /* page-table shape of every process */
 	struct tlb tlb;               /* the CPU's TLB */
 	unsigned tlb_user;            /* process index + 1 whose entries it holds */
+	struct {                      /* the TLB entry used last (core/cpu.c) */
+		bool valid;
+		uint16_t asid;
+		uint64_t vpn, flags;
+	} tlb_last;
 };
 
 enum {
