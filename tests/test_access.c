@@ -310,3 +310,86 @@ Test(access, random_accesses_match_a_naive_page_model, .fini = cleanup,
 	sim_update_stats(&sim);
 	cr_expect_eq(sim.stats.rss_pages, faults);
 }
+
+/* ---- explain ------------------------------------------------------ */
+
+static const char explain_i386[] =
+	"explain 0x0804a123 (write, user mode)\n"
+	"  segment   ds: base 0x00000000 limit 0xffffffff: linear 0x0804a123\n"
+	"  split     10 | 10 | 12 bits: index 32 | 74, offset 0x123\n"
+	"  TLB       hit (L1), vpn 0x804a\n"
+	"  level 0   table pfn 0x00000: entry 32 = 0x00002027 P W U A -> table pfn 0x00002\n"
+	"  level 1   table pfn 0x00002: entry 74 = 0x00001067 P W U A D -> page pfn 0x00001\n"
+	"  physical  0x00001 << 12 | 0x123 = 0x00001123\n";
+
+/* The worked example of README.md, worked by hand there. */
+Test(access, explain_prints_the_i386_example_of_the_readme, .fini = cleanup)
+{
+	char *buf = NULL, *readme, want[2048];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *l;
+	char *w = want;
+
+	preset("config/i386.ini");
+	cr_assert_eq(wl_parse_string("t.wl",
+				     "buf = mmap 0x0804a000 8K rw private,anon,fixed\n"
+				     "write buf+0x123\n"
+				     "explain buf+0x123 write\n", &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = f;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_OK);
+	fclose(f);
+	cr_assert_str_eq(buf, explain_i386);
+	/* explain changed nothing */
+	cr_expect_eq(sim.stats.accesses, 1);
+	cr_expect_eq(sim.stats.page_walks, 2);
+	free(buf);
+
+	/* README shows the same lines, indented as a code block */
+	f = fopen("README.md", "r");
+	cr_assert_not_null(f);
+	readme = malloc(1 << 20);
+	cr_assert_not_null(readme);
+	readme[fread(readme, 1, (1 << 20) - 1, f)] = '\0';
+	fclose(f);
+	for (l = explain_i386; *l; ) {
+		const char *nl = strchr(l, '\n');
+
+		w += sprintf(w, "    %.*s\n", (int)(nl - l), l);
+		l = nl + 1;
+	}
+	cr_expect(strstr(readme, want), "README.md lacks the explain example");
+	free(readme);
+}
+
+Test(access, explain_reports_a_missing_page_and_a_forbidden_access,
+     .fini = cleanup)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	preset("config/x86_64.ini");
+	cr_assert_eq(wl_parse_string("t.wl",
+				     "a = mmap 0x10000000 8K rw private,anon,fixed\n"
+				     "explain a\n"
+				     "write a\n"
+				     "explain a+4K\n"
+				     "explain a exec\n", &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = f;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_OK);
+	fclose(f);
+	cr_expect(strstr(buf, "  CR3       no page table yet: page fault\n"), "%s", buf);
+	cr_expect(strstr(buf, "entry 1 = 0x0000000000000000 not present: page fault\n"),
+		  "%s", buf);
+	cr_expect(strstr(buf, "  check     exec not allowed by the entry"), "%s", buf);
+	cr_expect(strstr(buf, "split     9 | 9 | 9 | 9 | 12 bits: index 0 | 0 | 128 | 0"),
+		  "%s", buf);
+	free(buf);
+}

@@ -35,6 +35,7 @@ enum op_kind {
 	OP_WRITE,       /* ADDR: one store */
 	OP_EXEC,        /* ADDR: one instruction fetch */
 	OP_ACCESS,      /* MODE PATTERN ADDR LEN COUNT [STEP]: generated accesses */
+	OP_EXPLAIN,     /* ADDR [MODE]: print one translation step by step */
 	OP_NR_KINDS
 };
 

@@ -15,6 +15,7 @@
 
 #include "lib/compiler.h"
 #include "core/cpu.h"
+#include "core/explain.h"
 #include "core/gen.h"
 #include "core/sim.h"
 
@@ -484,6 +485,23 @@ static int exec_access(struct sim *s, struct proc *p, const struct op *op,
 	return 0;
 }
 
+static int exec_explain(struct sim *s, struct proc *p, const struct op *op,
+			struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t addr, size;
+	int rc = resolve_addr(s, p, op, &addr, &size);
+
+	if (rc)
+		return rc;
+	*cost = 0;
+	ev->addr = addr;
+	ev->has_addr = true;
+	if (s->dump_out)
+		explain_translation(s, (unsigned)(p - s->procs), addr,
+				    (enum pt_access)op->arg[0], s->dump_out);
+	return 0;
+}
+
 static const struct {
 	const char *name;      /* keyword, for events.csv */
 	op_exec_fn fn;         /* NULL: control op handled by the stepper */
@@ -504,6 +522,7 @@ static const struct {
 	[OP_WRITE] = { "write", exec_access1 },
 	[OP_EXEC] = { "exec", exec_access1 },
 	[OP_ACCESS] = { "access", exec_access },
+	[OP_EXPLAIN] = { "explain", exec_explain },
 };
 
 static const char *op_exec_name(const struct op *op)

@@ -88,6 +88,8 @@ static const struct op_def op_table[] = {
 	  { A_MODE, A_PATTERN, A_ADDR, A_SIZE, A_COUNT, A_SIZE | OPT },
 	  { 0, 1, 0, 2, 3, 4 },
 	  "access read|write|exec seq|uniform|zipf ADDR LEN COUNT [STEP]" },
+	{ "explain", OP_EXPLAIN, false, { A_ADDR, A_MODE | OPT }, { 0, 0 },
+	  "explain ADDR [read|write|exec]" },
 };
 
 struct parser {
