@@ -4,6 +4,7 @@
  *   vmsim run    [-c CONFIG] [--set K=V]... [-o DIR] [--events] WORKLOAD...
  *   vmsim check  [-c CONFIG] [--set K=V]... WORKLOAD...
  *   vmsim replay [-c CONFIG] [--set K=V]... [--maps START] --strace LOG [--pid N] [-o DIR]
+ *   vmsim replay [-c CONFIG] [--set K=V]... [--maps START] --lackey TRACE [-o DIR]
  *
  * All knowledge of arguments lives here; the work is in sim/io (run.c,
  * replay.c). Exit codes: 0 success, 1 simulation error, 2 bad input/usage.
@@ -55,14 +56,19 @@ static const char usage_check[] =
 static const char usage_replay[] =
 	"usage: vmsim replay [-c CONFIG] [--set KEY=VALUE]... [--maps START] --strace LOG\n"
 	"                    [--pid N] [-o DIR] [--events]\n"
+	"       vmsim replay [-c CONFIG] [--set KEY=VALUE]... [--maps START] --lackey TRACE\n"
+	"                    [-o DIR]\n"
 	"\n"
-	"Rebuilds the address space of a traced program from a /proc/<pid>/maps or\n"
-	"smaps snapshot, re-runs every memory call of an `strace -f -y` log through\n"
-	"vmsim's mm, compares each result with the kernel's, and prints the final\n"
-	"/proc/<pid>/maps on standard output.\n"
+	"With --strace: rebuilds the address space of a traced program from a\n"
+	"/proc/<pid>/maps or smaps snapshot, re-runs every memory call of an\n"
+	"`strace -f -y` log through vmsim's mm, compares each result with the\n"
+	"kernel's, and prints the final /proc/<pid>/maps on standard output.\n"
+	"With --lackey: runs every access of a `valgrind --tool=lackey\n"
+	"--trace-mem=yes` trace through the TLB, page tables and page faults.\n"
 	"\n"
 	"  -m, --maps FILE       starting snapshot (maps or smaps); default: empty\n"
-	"  -t, --strace FILE     the strace log (required)\n"
+	"  -t, --strace FILE     the strace log\n"
+	"  -l, --lackey FILE     a valgrind lackey memory trace\n"
 	"  -p, --pid N           print this pid's address space (default: the first)\n"
 	"  -o, --output DIR      write DIR/summary.csv (replay_mismatches, ...)\n"
 	"  -e, --events          also write DIR/events.csv, both results per call\n"
@@ -75,6 +81,7 @@ enum { OPT_LIST_KEYS = 256, OPT_VERSION };
 static const struct option replay_options[] = {
 	{ "maps", required_argument, NULL, 'm' },
 	{ "strace", required_argument, NULL, 't' },
+	{ "lackey", required_argument, NULL, 'l' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "events", no_argument, NULL, 'e' },
@@ -165,10 +172,11 @@ static int cmd_replay(int argc, char **argv)
 		return VMSIM_EXIT_SIM;
 	c.sets = sets;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "m:t:p:o:ec:s:h", replay_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:t:l:p:o:ec:s:h", replay_options, NULL)) != -1) {
 		switch (opt) {
 		case 'm': c.maps_path = optarg; break;
 		case 't': c.strace_path = optarg; break;
+		case 'l': c.lackey_path = optarg; break;
 		case 'p':
 			pid = strtol(optarg, &end, 10);
 			if (*end || pid <= 0 || pid > 0x7fffffff) {
@@ -189,11 +197,17 @@ static int cmd_replay(int argc, char **argv)
 		free(sets);
 		return usage_error(usage_replay, "replay: unexpected argument '%s'", argv[optind]);
 	}
-	if (!c.strace_path) {
+	if (c.strace_path && c.lackey_path) {
 		free(sets);
-		return usage_error(usage_replay, "%s: --strace LOG is required", "replay");
+		return usage_error(usage_replay, "%s: --strace and --lackey cannot be "
+				   "replayed together (their times are not related)", "replay");
 	}
-	rc = run_replay(&c);
+	if (!c.strace_path && !c.lackey_path) {
+		free(sets);
+		return usage_error(usage_replay, "%s: --strace LOG or --lackey TRACE is required",
+				   "replay");
+	}
+	rc = c.lackey_path ? run_lackey(&c) : run_replay(&c);
 	free(sets);
 	return rc;
 }

@@ -73,7 +73,7 @@ Test(access, n_pages_n_faults_and_the_tables_x86_64, .fini = cleanup)
 	cr_expect_eq(sim.stats.rss_pages, 1000);
 	cr_expect_eq(sim.stats.nr_page_table_pages, 5);
 	cr_expect_eq(sim.stats.page_table_bytes, 5 * 4096);
-	cr_expect_eq(sim.stats.segv, 0);
+	cr_expect_eq(sim.stats.sigsegv, 0);
 	/* frames: 1000 data + 5 tables */
 	cr_expect_eq(sim.stats.nr_alloc_pages, 1005);
 }
@@ -185,7 +185,7 @@ Test(access, segv_kills_by_default_and_is_skipped_on_request, .fini = cleanup)
 
 	preset("config/x86_64.ini");
 	cr_assert_eq(run(wl), SIM_OK);
-	cr_expect_eq(sim.stats.segv, 1);
+	cr_expect_eq(sim.stats.sigsegv, 1);
 	cr_expect_eq(sim.stats.accesses, 2);    /* killed at the write */
 	cr_expect_eq(sim.stats.rss_pages, 0);   /* and its memory freed */
 	cleanup();
@@ -193,7 +193,7 @@ Test(access, segv_kills_by_default_and_is_skipped_on_request, .fini = cleanup)
 	preset("config/x86_64.ini");
 	set("segv=skip");
 	cr_assert_eq(run(wl), SIM_OK);
-	cr_expect_eq(sim.stats.segv, 3);
+	cr_expect_eq(sim.stats.sigsegv, 3);
 	cr_expect_eq(sim.stats.accesses, 5);
 	cr_expect_eq(sim.stats.pgfault, 2);
 }
@@ -212,7 +212,7 @@ Test(access, munmap_and_mprotect_drop_cached_translations, .fini = cleanup)
 			 "munmap a+4K 4K\n"
 			 "read a+4K\n"),        /* SIGSEGV: gone */
 		     SIM_OK);
-	cr_expect_eq(sim.stats.segv, 2);
+	cr_expect_eq(sim.stats.sigsegv, 2);
 	cr_expect_eq(sim.stats.pgfault, 2);
 	cr_expect_eq(sim.stats.rss_pages, 1);
 }
@@ -232,7 +232,7 @@ Test(access, the_last_translation_does_not_outlive_its_page, .fini = cleanup)
 			 "munmap a+4K 4K\n"
 			 "read a+4136\n"),       /* SIGSEGV */
 		     SIM_OK);
-	cr_expect_eq(sim.stats.segv, 2);
+	cr_expect_eq(sim.stats.sigsegv, 2);
 	cr_expect_eq(sim.stats.tlb_hits, 2);     /* a+4104 and a+4128 */
 	cr_expect_eq(sim.stats.pgfault, 1);
 }
@@ -304,7 +304,7 @@ Test(access, random_accesses_match_a_naive_page_model, .fini = cleanup,
 		}
 	}
 	cr_expect_eq(sim.stats.pgfault, faults);
-	cr_expect_eq(sim.stats.segv, segv);
+	cr_expect_eq(sim.stats.sigsegv, segv);
 	cr_expect_eq(sim.stats.accesses, 1000000);
 	cr_expect_eq(sim.stats.tlb_hits + sim.stats.tlb_misses, 1000000);
 	sim_update_stats(&sim);

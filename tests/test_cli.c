@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "core/stats.h"
 #include "io/config.h"
 #include "io/diag.h"
 #include "io/run.h"
@@ -204,7 +205,7 @@ Test(cli, seed_summary_has_config_columns_then_exact_counters,
 }
 
 static const char seed_timeseries[] =
-	"time_ns,nr_free_pages,free_blocks_order0,free_blocks_order1,free_blocks_order2,free_blocks_order3,free_blocks_order4,internal_frag_bytes,unusable_index_order0,unusable_index_order1,unusable_index_order2,unusable_index_order3,unusable_index_order4,accesses,tlb_misses,pgfault,segv,rss_pages,nr_page_table_pages\n"
+	"time_ns,nr_free_pages,free_blocks_order0,free_blocks_order1,free_blocks_order2,free_blocks_order3,free_blocks_order4,internal_frag_bytes,unusable_index_order0,unusable_index_order1,unusable_index_order2,unusable_index_order3,unusable_index_order4,accesses,tlb_misses,pgfault,sigsegv,rss_pages,nr_page_table_pages\n"
 	"0,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0\n"
 	"100,15,1,1,1,1,0,30720,0.000,0.067,0.200,0.467,1.000,0,0,0,0,0,0\n"
 	"200,13,1,0,1,1,0,94208,0.000,0.077,0.077,0.385,1.000,0,0,0,0,0,0\n"
@@ -496,4 +497,22 @@ Test(cli, program_exit_codes, .init = setup, .fini = teardown)
 		list_dir(sub, listing, sizeof(listing));
 		cr_assert_str_eq(listing, "events.csv summary.csv timeseries.csv");
 	}
+}
+
+/* summary.csv's header names each column once (config keys and counters). */
+Test(cli, summary_column_names_are_unique)
+{
+	const char *names[256];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < cfg_nr_keys(); i++)
+		names[n++] = cfg_key_name(i);
+	names[n++] = "workload";
+	names[n++] = "process";
+	for (unsigned i = 0; i < stats_nr_fields; i++)
+		names[n++] = stats_fields[i].name;
+	cr_assert_leq(n, 256);
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = i + 1; j < n; j++)
+			cr_expect_str_neq(names[i], names[j], "column %u and %u", i, j);
 }

@@ -112,7 +112,7 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		return CPU_OK;
 	if (err == -ENOMEM)
 		return CPU_OOM;
-	s->stats.segv++;
+	s->stats.sigsegv++;
 	return CPU_SEGV;
 }
 

@@ -37,7 +37,7 @@ struct stats {
 	uint64_t page_walks;         /* walks, retries after a fault included */
 	uint64_t walk_mem_refs;      /* page-table entries those walks read */
 	uint64_t pgfault;            /* faults that mapped a page */
-	uint64_t segv;               /* accesses outside a VMA or its permissions */
+	uint64_t sigsegv;            /* accesses outside a VMA or its permissions (SIGSEGV) */
 	uint64_t oom_kills;          /* processes killed for want of a frame */
 	uint64_t rss_pages;          /* resident pages of all processes now */
 	uint64_t nr_page_table_pages; /* page-table pages now */
@@ -45,6 +45,8 @@ struct stats {
 	uint64_t access_time_ns;     /* simulated time of all accesses */
 	uint64_t walk_time_ns;       /* of it, page walks */
 	uint64_t fault_time_ns;      /* of it, page faults */
+	uint64_t trace_records;      /* records of an access trace (replay --lackey) */
+	uint64_t adopted_pages;      /* pages a trace touched outside any VMA, mapped for it */
 };
 
 struct stats_field {

@@ -237,14 +237,15 @@ static bool guess_anon(const struct maps_snapshot *s, size_t i)
 	       !strcmp(n->name, v->name) && v->offset;
 }
 
-static int import_snapshot(struct replay *rp, struct mm_struct *mm)
+int replay_import_snapshot(struct mm_struct *mm, const struct maps_snapshot *s,
+			   const char *path)
 {
-	const struct maps_snapshot *s = &rp->snap;
+	uint64_t task_size = mm_params(mm)->task_size;
 	struct mm_file **files = calloc(s->nr ? s->nr : 1, sizeof(*files));
 	int ret = 0;
 
 	if (!files)
-		return diag_error(rp->o->maps_path, 0, 0, "out of memory"), -1;
+		return diag_error(path, 0, 0, "out of memory"), -1;
 	for (size_t i = 0; i < s->nr && !ret; i++) {
 		const struct maps_vma *v = &s->vmas[i];
 		struct mm_vma_desc d = {
@@ -261,7 +262,7 @@ static int import_snapshot(struct replay *rp, struct mm_struct *mm)
 		} else {
 			d.anon = guess_anon(s, i);
 		}
-		if (v->kind == MAPS_KIND_GATE && v->start >= rp->params.task_size) {
+		if (v->kind == MAPS_KIND_GATE && v->start >= task_size) {
 			uint64_t fl = d.have_vm_flags ? d.vm_flags :
 				(v->prot & MAPS_PROT_READ ? VM_READ : 0) |
 				(v->prot & MAPS_PROT_WRITE ? VM_WRITE : 0) |
@@ -286,7 +287,7 @@ static int import_snapshot(struct replay *rp, struct mm_struct *mm)
 						       v->dev_minor, v->inode,
 						       MM_FILE_READ | MM_FILE_WRITE);
 			if (!files[i]) {
-				ret = (diag_error(rp->o->maps_path, v->line, 0,
+				ret = (diag_error(path, v->line, 0,
 						  "out of memory"), -1);
 				break;
 			}
@@ -305,7 +306,7 @@ static int import_snapshot(struct replay *rp, struct mm_struct *mm)
 			break;
 		err = mm_import_vma(mm, &d);
 		if (err)
-			ret = (diag_error(rp->o->maps_path, v->line, 0,
+			ret = (diag_error(path, v->line, 0,
 					  "cannot import VMA %llx-%llx: %s",
 					  (unsigned long long)v->start,
 					  (unsigned long long)v->end,
@@ -859,7 +860,7 @@ int replay_run(const struct replay_opts *o, struct replay_result *r)
 		diag_error("replay", 0, 0, "out of memory");
 		goto out;
 	}
-	if (rp.have_snap && import_snapshot(&rp, mm))
+	if (rp.have_snap && replay_import_snapshot(mm, &rp.snap, o->maps_path))
 		goto out;
 	if (run_log(&rp))
 		goto out;

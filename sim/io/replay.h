@@ -87,6 +87,18 @@ struct replay_result {
  */
 int replay_run(const struct replay_opts *o, struct replay_result *r);
 
+struct maps_snapshot;
+struct mm_struct;
+
+/*
+ * Builds a snapshot's address space in mm (empty, created with the
+ * snapshot's layout): VMAs with their VmFlags and anon_vma state, files
+ * by identity, the gate VMA, start_brk/brk. Returns 0, or -1 after a
+ * diag_error() naming path.
+ */
+int replay_import_snapshot(struct mm_struct *mm, const struct maps_snapshot *s,
+			   const char *path);
+
 /* Frees the event records of *r and zeroes it. */
 void replay_result_free(struct replay_result *r);
 

@@ -7,15 +7,19 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/compiler.h"
+#include "core/cpu.h"
 #include "core/sim.h"
 #include "io/config.h"
 #include "io/csv_out.h"
 #include "io/diag.h"
+#include "io/lackey.h"
+#include "io/maps_import.h"
 #include "io/replay.h"
 #include "io/run.h"
 #include "io/workload.h"
@@ -114,7 +118,7 @@ static const struct {
 	size_t offset;
 } ts_counters[] = {
 #define TS(f) { #f, offsetof(struct stats, f) }
-	TS(accesses), TS(tlb_misses), TS(pgfault), TS(segv), TS(rss_pages),
+	TS(accesses), TS(tlb_misses), TS(pgfault), TS(sigsegv), TS(rss_pages),
 	TS(nr_page_table_pages),
 #undef TS
 };
@@ -447,5 +451,148 @@ int run_replay(const struct replay_cli *cli)
 			r.replay_mismatches, r.calls, cli->strace_path,
 			r.first_mismatch_line);
 	replay_result_free(&r);
+	return exit_code;
+}
+
+/* ---- vmsim replay --lackey ---- */
+
+struct lackey_ctx {
+	struct sim *sim;
+	bool adopt;                 /* map untouched pages on demand */
+	uint64_t cost;              /* simulated ns of every access */
+	uint64_t known[1024];       /* pages known to be in a VMA (+1), by page % 1024 */
+};
+
+static bool outside_vmas(struct mm_struct *mm, uint64_t va)
+{
+	struct vma *v = mm_find_vma(mm, va);
+
+	return !v || vma_start(v) > va;
+}
+
+static int lackey_access(struct lackey_ctx *c, uint64_t va, enum pt_access a)
+{
+	struct sim *s = c->sim;
+	uint64_t page = va & ~(s->cfg->page_size - 1), out;
+
+	/*
+	 * The traced program ran there, so the page was mapped: map it.
+	 * Nothing is unmapped during a trace, so a page found in a VMA
+	 * stays there; a small direct-mapped memo spares the lookups.
+	 */
+	uint64_t *known = &c->known[(page >> 12) & 1023];
+
+	if (c->adopt && *known != page + 1) {
+		*known = page + 1;
+		if (outside_vmas(s->procs[0].mm, va) &&
+		    mm_mmap(s->procs[0].mm, page, s->cfg->page_size,
+			    PROT_READ | PROT_WRITE | PROT_EXEC,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0,
+			    &out) == 0)
+			s->stats.adopted_pages++;
+	}
+	return cpu_access(s, 0, va, a, &c->cost) == CPU_OOM;
+}
+
+static int on_lackey(void *arg, const struct lackey_rec *r)
+{
+	struct lackey_ctx *c = arg;
+	uint64_t mask = ~(c->sim->cfg->page_size - 1);
+	uint64_t first = r->addr & mask, last = (r->addr + r->size - 1) & mask;
+	int rc = 0;
+
+	c->sim->stats.trace_records++;
+	for (uint64_t page = first; !rc; page += c->sim->cfg->page_size) {
+		uint64_t va = page == first ? r->addr : page;
+
+		switch (r->kind) {
+		case 'I':
+			rc = lackey_access(c, va, PT_EXEC);
+			break;
+		case 'L':
+			rc = lackey_access(c, va, PT_READ);
+			break;
+		case 'S':
+			rc = lackey_access(c, va, PT_WRITE);
+			break;
+		default:    /* 'M' */
+			rc = lackey_access(c, va, PT_READ);
+			if (!rc)
+				rc = lackey_access(c, va, PT_WRITE);
+			break;
+		}
+		if (page == last)
+			break;
+	}
+	return rc;
+}
+
+int run_lackey(const struct replay_cli *cli)
+{
+	struct run_opts o = { .config_path = cli->config_path, .sets = cli->sets,
+			      .nr_sets = cli->nr_sets };
+	struct sim_config cfg;
+	struct program prog;
+	struct maps_snapshot snap;
+	struct sim sim;
+	struct lackey_ctx c = { .sim = &sim, .adopt = !cli->maps_path };
+	char name[256];
+	int rc, exit_code = VMSIM_EXIT_OK;
+
+	if (run_settle_config(&cfg, &o, NULL))
+		return VMSIM_EXIT_INPUT;
+	/* a trace cannot be killed half way: it is what the program did */
+	cfg.segv = CFG_SEGV_SKIP;
+	program_init(&prog, cli->lackey_path);
+	if (sim_init(&sim, &cfg)) {
+		program_free(&prog);
+		diag_error("replay", 0, 0, "cannot build the machine");
+		return VMSIM_EXIT_SIM;
+	}
+	sim.dump_out = NULL;
+	if (sim_add_process(&sim, &prog)) {
+		exit_code = VMSIM_EXIT_SIM;
+		goto out;
+	}
+	if (cli->maps_path) {
+		if (maps_parse_file(cli->maps_path, &snap)) {
+			exit_code = VMSIM_EXIT_INPUT;
+			goto out;
+		}
+		rc = replay_import_snapshot(sim.procs[0].mm, &snap, cli->maps_path);
+		maps_snapshot_free(&snap);
+		if (rc) {
+			exit_code = VMSIM_EXIT_INPUT;
+			goto out;
+		}
+	}
+	rc = lackey_parse_file(cli->lackey_path, on_lackey, &c, NULL);
+	if (rc < 0) {
+		exit_code = VMSIM_EXIT_INPUT;
+		goto out;
+	}
+	if (rc > 0) {
+		/* an outcome of the simulation, not bad input */
+		fprintf(stderr, "vmsim: replay: out of simulated memory (memory_size"
+			" %" PRIu64 " bytes) after %" PRIu64 " records: the process is"
+			" killed there\n", cfg.memory_size, sim.stats.trace_records);
+		sim.stats.oom_kills++;
+	}
+	sim.now = c.cost;
+	sim_update_stats(&sim);
+	if (cli->out_dir) {
+		workload_name(cli->lackey_path, name, sizeof(name));
+		rc = run_make_dir(cli->out_dir);
+		if (!rc)
+			rc = write_summary(cli->out_dir, name, &cfg, &sim);
+		if (rc) {
+			diag_error(cli->out_dir, 0, 0, "cannot write results: %s",
+				   strerror(-rc));
+			exit_code = VMSIM_EXIT_SIM;
+		}
+	}
+out:
+	sim_destroy(&sim);
+	program_free(&prog);
 	return exit_code;
 }

@@ -59,7 +59,8 @@ struct replay_cli {
 	const char *const *sets;   /* --set KEY=VALUE */
 	size_t nr_sets;
 	const char *maps_path;     /* --maps START, or NULL */
-	const char *strace_path;   /* --strace LOG */
+	const char *strace_path;   /* --strace LOG, or NULL */
+	const char *lackey_path;   /* --lackey TRACE, or NULL */
 	int pid;                   /* --pid N, 0 = the log's first */
 	const char *out_dir;       /* -o DIR: summary.csv (and events.csv) */
 	bool events;               /* --events */
@@ -73,3 +74,13 @@ struct replay_cli {
  * Returns the exit code: 0, 1, or 2 for bad input.
  */
 int run_replay(const struct replay_cli *c);
+
+/*
+ * Runs a valgrind lackey trace (io/lackey.h) through the simulated
+ * machine: one process, its address space from --maps or, without one,
+ * every page the trace touches outside a VMA mapped for it (rwx private
+ * anonymous, counted in adopted_pages). I, L, S are an exec, read, write
+ * access; M a read then a write; an access that spans two pages touches
+ * both. With out_dir writes summary.csv. Returns the exit code.
+ */
+int run_lackey(const struct replay_cli *c);

@@ -1,0 +1,148 @@
+/*
+ * lackey.c - the valgrind lackey trace parser (see lackey.h).
+ *
+ * A hand-written scanner over the whole file, mapped into memory: no
+ * sscanf, no copy, a few ns per record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/diag.h"
+#include "io/lackey.h"
+
+static const signed char hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static int bad(const char *path, unsigned line, const char *bol,
+	       const char *at, const char *what)
+{
+	diag_error(path, line, (unsigned)(at - bol) + 1, "%s", what);
+	return -1;
+}
+
+int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
+		 void *arg, uint64_t *records)
+{
+	const char *p = buf, *end = buf + len;
+	struct lackey_rec r;
+	uint64_t n = 0;
+	unsigned line = 0;
+	int rc = 0;
+
+	while (p < end) {
+		const char *bol = p, *q;
+		unsigned digits = 0;
+
+		line++;
+		/* "I  " at the start, or " L ", " S ", " M " */
+		if (end - p >= 3 && p[0] == 'I' && p[1] == ' ' && p[2] == ' ') {
+			r.kind = 'I';
+			p += 3;
+		} else if (end - p >= 3 && p[0] == ' ' && p[2] == ' ' &&
+			   (p[1] == 'L' || p[1] == 'S' || p[1] == 'M')) {
+			r.kind = p[1];
+			p += 3;
+		} else {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if ((end - p >= 2 && p[0] == '=' && p[1] == '=') ||
+			    *p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
+				p = nl ? nl + 1 : end;
+				continue;
+			}
+			rc = bad(path, line, bol, p, "not a lackey record "
+				 "(expected 'I  ADDR,SIZE' or ' L|S|M ADDR,SIZE')");
+			break;
+		}
+		r.addr = 0;
+		for (q = p; q < end && hexval[(unsigned char)*q]; q++) {
+			r.addr = r.addr << 4 | (uint64_t)(hexval[(unsigned char)*q] - 1);
+			digits++;
+		}
+		if (!digits || digits > 16) {
+			rc = bad(path, line, bol, p, q == end && digits <= 16 ?
+				 "truncated record" : "bad address (hex, at most 16 digits)");
+			break;
+		}
+		if (q == end || *q != ',') {
+			rc = bad(path, line, bol, q, q == end ? "truncated record" :
+				 "expected ',' after the address");
+			break;
+		}
+		p = ++q;
+		r.size = 0;
+		for (digits = 0; q < end && *q >= '0' && *q <= '9' && digits < 10; q++, digits++)
+			r.size = r.size * 10 + (unsigned)(*q - '0');
+		if (!digits || !r.size) {
+			rc = bad(path, line, bol, p, q == end ? "truncated record" :
+				 "bad size (a positive decimal number)");
+			break;
+		}
+		if (q < end && *q == '\r')
+			q++;
+		if (q == end) {
+			rc = bad(path, line, bol, q, "truncated record (no end of line)");
+			break;
+		}
+		if (*q != '\n') {
+			rc = bad(path, line, bol, q, "unexpected text after the size");
+			break;
+		}
+		p = q + 1;
+		r.line = line;
+		n++;
+		rc = fn(arg, &r);
+		if (rc)
+			break;
+	}
+	if (records)
+		*records = n;
+	return rc;
+}
+
+int lackey_parse_file(const char *path, lackey_fn fn, void *arg,
+		      uint64_t *records)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	void *map;
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		diag_error(path, 0, 0, "cannot open: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		diag_error(path, 0, 0, "not a regular file");
+		return -1;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return lackey_parse(path, "", 0, fn, arg, records);
+	}
+	/* mapped, not read: a trace of gigabytes costs no copy */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	rc = lackey_parse(path, map, (size_t)st.st_size, fn, arg, records);
+	munmap(map, (size_t)st.st_size);
+	return rc;
+}

@@ -1,0 +1,221 @@
+/*
+ * test_lackey.c - valgrind lackey traces (io/lackey.c) and their replay
+ * through the translation path (run_lackey in io/run.c): every record
+ * form, valgrind's own lines, exact errors for bad and truncated input,
+ * and the counters of a small trace worked out by hand.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "io/diag.h"
+#include "io/lackey.h"
+#include "io/run.h"
+
+TestSuite(lackey);
+
+static char *diag_buf;
+static size_t diag_len;
+
+static void diag_capture(void)
+{
+	diag_stream = open_memstream(&diag_buf, &diag_len);
+	cr_assert_not_null(diag_stream);
+}
+
+static const char *diag_text(void)
+{
+	fclose(diag_stream);
+	diag_stream = NULL;
+	return diag_buf ? diag_buf : "";
+}
+
+static void diag_reset(void)
+{
+	if (diag_stream)
+		fclose(diag_stream);
+	diag_stream = NULL;
+	free(diag_buf);
+	diag_buf = NULL;
+}
+
+struct seen {
+	struct lackey_rec r[16];
+	int n;
+};
+
+static int keep(void *arg, const struct lackey_rec *r)
+{
+	struct seen *s = arg;
+
+	cr_assert_lt(s->n, 16);
+	s->r[s->n++] = *r;
+	return 0;
+}
+
+Test(lackey, every_record_form_and_valgrind_lines)
+{
+	static const char text[] =
+		"==42== Lackey, an example Valgrind tool\n"
+		"I  0401ab70,3\n"
+		" L 1fff000620,8\n"
+		" S 7ff000398,16\r\n"
+		"\n"
+		" M ffffffffff600000,4\n"
+		"==42== \n";
+	struct seen s = { .n = 0 };
+	uint64_t n;
+
+	cr_assert_eq(lackey_parse("t", text, strlen(text), keep, &s, &n), 0);
+	cr_assert_eq(n, 4);
+	cr_expect_eq(s.r[0].kind, 'I');
+	cr_expect_eq(s.r[0].addr, 0x401ab70);
+	cr_expect_eq(s.r[0].size, 3);
+	cr_expect_eq(s.r[0].line, 2);
+	cr_expect_eq(s.r[1].kind, 'L');
+	cr_expect_eq(s.r[1].addr, 0x1fff000620);
+	cr_expect_eq(s.r[2].kind, 'S');
+	cr_expect_eq(s.r[2].size, 16);
+	cr_expect_eq(s.r[3].kind, 'M');
+	cr_expect_eq(s.r[3].addr, 0xffffffffff600000);
+	cr_expect_eq(s.r[3].line, 6);
+}
+
+static void assert_bad(const char *text, const char *want)
+{
+	struct seen s = { .n = 0 };
+
+	diag_capture();
+	cr_assert_eq(lackey_parse("t.lackey", text, strlen(text), keep, &s, NULL), -1,
+		     "parsed: %s", text);
+	cr_assert_str_eq(diag_text(), want);
+	diag_reset();
+}
+
+Test(lackey, bad_records_name_their_place)
+{
+	assert_bad("I  0401ab70,3\nX  0401ab70,3\n",
+		   "t.lackey:2:1: error: not a lackey record (expected 'I  ADDR,SIZE' or ' L|S|M ADDR,SIZE')\n");
+	assert_bad(" L zz,8\n", "t.lackey:1:4: error: bad address (hex, at most 16 digits)\n");
+	assert_bad(" L 12345678901234567,8\n",
+		   "t.lackey:1:4: error: bad address (hex, at most 16 digits)\n");
+	assert_bad(" S 1000;8\n", "t.lackey:1:8: error: expected ',' after the address\n");
+	assert_bad(" S 1000,0\n", "t.lackey:1:9: error: bad size (a positive decimal number)\n");
+	assert_bad(" S 1000,8 x\n", "t.lackey:1:10: error: unexpected text after the size\n");
+	assert_bad("I  0401ab70,3\nI  0401ab", "t.lackey:2:10: error: truncated record\n");
+	assert_bad("I  0401ab70,3\nI  0401ab73,", "t.lackey:2:13: error: truncated record\n");
+	assert_bad("I  0401ab70,3", "t.lackey:1:14: error: truncated record (no end of line)\n");
+}
+
+Test(lackey, missing_file_is_an_error)
+{
+	struct seen s = { .n = 0 };
+
+	diag_capture();
+	cr_assert_eq(lackey_parse_file("tests/fixtures/ok/none.lackey", keep, &s, NULL), -1);
+	cr_assert_str_eq(diag_text(), "tests/fixtures/ok/none.lackey: error: cannot open: "
+			 "No such file or directory\n");
+	diag_reset();
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 16);
+	size_t n;
+
+	cr_assert_not_null(f);
+	n = fread(buf, 1, (1 << 16) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The value of column name in a one-row summary.csv. */
+static uint64_t column(const char *csv, const char *name)
+{
+	const char *nl = strchr(csv, '\n'), *h = csv, *v = nl + 1;
+
+	while (h < nl) {
+		const char *he = strpbrk(h, ",\n"), *ve = strpbrk(v, ",\n");
+
+		if ((size_t)(he - h) == strlen(name) && !strncmp(h, name, strlen(name)))
+			return strtoull(v, NULL, 10);
+		h = he + 1;
+		v = ve + 1;
+	}
+	cr_assert_fail("no column %s", name);
+	return 0;
+}
+
+/*
+ * small.lackey on x86-64, no snapshot (pages adopted on first touch):
+ *   I 400000   page 0x400 adopted, fault; TLB miss
+ *   I 400004   hit
+ *   L 7ff000ff8  page 0x7ff000 adopted, fault; miss
+ *   S 7ff000ff8  a write through the clean entry: miss (walk sets D)
+ *   M 7ff000ffc,8  spans two pages: 0x7ff000 read hit, write hit;
+ *              0x7ff001 adopted: read miss + fault, write miss (clean)
+ * 5 records, 8 accesses, 3 hits, 5 misses, 3 faults, 3 adopted pages.
+ */
+Test(lackey, a_small_trace_counts_as_worked_out)
+{
+	const char *sets[] = { "tlb2_entries=0" };
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini", .sets = sets, .nr_sets = 1,
+		.lackey_path = "tests/fixtures/ok/small.lackey",
+		.out_dir = "build/test-lackey",
+	};
+	char *csv;
+
+	cr_assert_eq(run_lackey(&c), 0);
+	csv = slurp("build/test-lackey/summary.csv");
+	cr_expect_eq(column(csv, "trace_records"), 5);
+	cr_expect_eq(column(csv, "accesses"), 8);
+	cr_expect_eq(column(csv, "tlb_hits"), 3);
+	cr_expect_eq(column(csv, "tlb_misses"), 5);
+	cr_expect_eq(column(csv, "pgfault"), 3);
+	cr_expect_eq(column(csv, "adopted_pages"), 3);
+	cr_expect_eq(column(csv, "sigsegv"), 0);
+	cr_expect_eq(column(csv, "rss_pages"), 3);
+	free(csv);
+}
+
+/* With a snapshot, nothing is adopted: a touch outside it is SIGSEGV. */
+Test(lackey, with_a_snapshot_outside_accesses_are_segv)
+{
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini",
+		.maps_path = "tests/fixtures/conformance/synthetic/1001/start.maps",
+		.lackey_path = "tests/fixtures/ok/small.lackey",
+		.out_dir = "build/test-lackey-maps",
+	};
+	char *csv;
+
+	cr_assert_eq(run_lackey(&c), 0);
+	csv = slurp("build/test-lackey-maps/summary.csv");
+	cr_expect_eq(column(csv, "adopted_pages"), 0);
+	cr_expect_eq(column(csv, "sigsegv"), 8);
+	cr_expect_eq(column(csv, "pgfault"), 0);
+	free(csv);
+}
+
+/* A real trace (the start of valgrind --tool=lackey on /bin/true). */
+Test(lackey, a_real_trace_replays)
+{
+	struct replay_cli c = {
+		.lackey_path = "tests/fixtures/ok/true.lackey",
+		.out_dir = "build/test-lackey-true",
+	};
+	char *csv;
+
+	cr_assert_eq(run_lackey(&c), 0);
+	csv = slurp("build/test-lackey-true/summary.csv");
+	cr_expect_gt(column(csv, "trace_records"), 10000);
+	cr_expect_eq(column(csv, "sigsegv"), 0);
+	cr_expect_eq(column(csv, "pgfault"), column(csv, "adopted_pages"));
+	cr_expect_eq(column(csv, "tlb_hits") + column(csv, "tlb_misses"),
+		     column(csv, "accesses"));
+	free(csv);
+}
