@@ -393,3 +393,28 @@ Test(access, explain_reports_a_missing_page_and_a_forbidden_access,
 		  "%s", buf);
 	free(buf);
 }
+
+/* The four translation presets derive the geometry their comments give. */
+Test(access, presets_have_their_page_table_geometry, .fini = cleanup)
+{
+	static const struct {
+		const char *ini;
+		unsigned levels, top_bits, leaf_bits, shift;
+	} p[] = {
+		{ "config/i386.ini", 2, 10, 10, 12 },
+		{ "config/i386-8k.ini", 2, 8, 11, 13 },
+		{ "config/x86_64.ini", 4, 9, 9, 12 },
+		{ "config/x86_64-8k.ini", 4, 5, 10, 13 },
+	};
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		preset(p[i].ini);
+		cr_assert_eq(run(""), SIM_OK);
+		cr_expect_eq(sim.geom.levels, p[i].levels, "%s", p[i].ini);
+		cr_expect_eq(sim.geom.bits[0], p[i].top_bits, "%s", p[i].ini);
+		cr_expect_eq(sim.geom.bits[p[i].levels - 1], p[i].leaf_bits, "%s",
+			     p[i].ini);
+		cr_expect_eq(sim.geom.page_shift, p[i].shift, "%s", p[i].ini);
+		cleanup();
+	}
+}
