@@ -418,3 +418,64 @@ Test(access, presets_have_their_page_table_geometry, .fini = cleanup)
 		cleanup();
 	}
 }
+
+/* ---- segmented mode ------------------------------------------------ */
+
+/*
+ * The textbook picture on i386: text at 0x08048000 (64K), data at
+ * 0x08100000 (1M), a 64K expand-down stack whose top is 0xbffff000.
+ * ss:0xfffffff0 is 16 bytes below the top: linear 0xbfffeff0.
+ */
+Test(access, segmented_mode_translates_and_checks_logical_addresses,
+     .fini = cleanup)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	preset("config/i386.ini");
+	set("segmentation=segmented");
+	set("segv=skip");
+	cr_assert_eq(wl_parse_string("t.wl",
+		"segment cs 0x08048000 64K code\n"
+		"segment ds 0x08100000 1M data\n"
+		"segment ss 0xbffff000 64K stack\n"
+		"text = mmap 0x08048000 64K rx private,anon,fixed\n"
+		"data = mmap 0x08100000 1M rw private,anon,fixed\n"
+		"stk = mmap 0xbffef000 64K rw private,anon,fixed\n"
+		"write ds:0x10\n"           /* linear 0x08100010 */
+		"exec cs:0x100\n"           /* linear 0x08048100 */
+		"read cs:0x10000\n"         /* beyond the limit */
+		"write ss:0xfffffff0\n"     /* linear 0xbfffeff0 */
+		"write cs:0x10\n"           /* code is not writable */
+		"read ss:0xfffeffff\n"      /* below the stack */
+		"explain ss:0xfffffff0 write\n", &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = f;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_OK);
+	fclose(f);
+	cr_expect_eq(sim.stats.accesses, 6);
+	cr_expect_eq(sim.stats.seg_faults, 3);
+	cr_expect_eq(sim.stats.sigsegv, 3);
+	cr_expect_eq(sim.stats.pgfault, 3);
+	cr_expect(pt_lookup(mm_pt(sim.procs[0].mm), 0x08100000, NULL));
+	cr_expect(pt_lookup(mm_pt(sim.procs[0].mm), 0x08048000, NULL));
+	cr_expect(pt_lookup(mm_pt(sim.procs[0].mm), 0xbfffe000, NULL));
+	cr_expect(strstr(buf, "  segment   ss: base 0xbffff000 limit 0xfffeffff"
+			      " (expand-down): linear 0xbfffeff0\n"), "%s", buf);
+	free(buf);
+}
+
+Test(access, segment_needs_segmented_mode, .fini = cleanup)
+{
+	preset("config/i386.ini");
+	cr_assert_eq(run("segment cs 0x08048000 64K code\n"), SIM_EWORKLOAD);
+	cr_expect_str_eq(sim.error.msg,
+			 "segment: the machine is flat (set segmentation=segmented)");
+	cleanup();
+	preset("config/i386.ini");
+	set("segmentation=segmented");
+	cr_assert_eq(run("segment ss 0x1000 64K stack\n"), SIM_EWORKLOAD);
+}

@@ -583,3 +583,12 @@ Test(workload, access_ops_parse_to_their_arguments, .fini = cleanup)
 	cr_assert_eq(prog.ops[5].arg[4], 0);    /* default step */
 	cr_assert_eq(prog.ops[5].addr.value, 4096);
 }
+
+Test(workload, bad_segment_addresses, .fini = cleanup)
+{
+	assert_bad("seg-on-mmap.wl",
+		   "1:10: error: mmap: a SEG:OFFSET address is for read, write, exec, access and explain\n");
+	cleanup();
+	assert_bad("seg-unknown.wl",
+		   "1:6: error: 'es' is not a segment (cs, ds, ss, kcs, kds or 6, 7)\n");
+}

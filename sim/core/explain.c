@@ -42,25 +42,36 @@ static void print_bits(FILE *out, uint64_t e, const struct pt_geometry *g)
 			fprintf(out, " %s", bits[i].name);
 }
 
-void explain_translation(struct sim *s, unsigned pidx, uint64_t va,
-			 enum pt_access a, FILE *out)
+void explain_translation(struct sim *s, unsigned pidx, unsigned seg,
+			 uint64_t va, enum pt_access a, FILE *out)
 {
 	struct proc *p = &s->procs[pidx];
 	struct pt *pt = mm_pt(p->mm);
 	const struct pt_geometry *g = &s->geom;
 	int w = addr_width(g->va_bits), ew = (int)g->pte_size * 2;
-	unsigned seg = a == PT_EXEC ? SEG_TEXT : SEG_DATA, level;
+	unsigned level;
 	uint64_t linear = va, vpn, pte;
-	struct seg_table st;
+	const struct seg_table *st = &p->seg;
+	struct seg_table flat;
 	struct pt_trace t;
 	enum seg_result sr;
 
-	fprintf(out, "explain 0x%0*" PRIx64 " (%s, user mode)\n", w, va,
-		access_name[a]);
-	seg_table_init_flat(&st, g->va_bits);
-	sr = seg_translate(&st, seg, va, a, 3, &linear);
-	fprintf(out, "  segment   %s: base 0x%0*" PRIx64 " limit 0x%0*" PRIx64,
-		seg_name(seg), w, st.d[seg].base, w, st.d[seg].limit);
+	if (seg)
+		fprintf(out, "explain %s:0x%0*" PRIx64 " (%s, user mode)\n",
+			seg_name(seg), w, va, access_name[a]);
+	else
+		fprintf(out, "explain 0x%0*" PRIx64 " (%s, user mode)\n", w, va,
+			access_name[a]);
+	if (!seg) {
+		/* a linear address: what a flat cs/ds gives (Linux) */
+		seg_table_init_flat(&flat, g->va_bits);
+		st = &flat;
+		seg = a == PT_EXEC ? SEG_TEXT : SEG_DATA;
+	}
+	sr = seg_translate(st, seg, va, a, 3, &linear);
+	fprintf(out, "  segment   %s: base 0x%0*" PRIx64 " limit 0x%0*" PRIx64 "%s",
+		seg_name(seg), w, st->d[seg].base, w, st->d[seg].limit,
+		st->d[seg].type == SEG_TYPE_STACK ? " (expand-down)" : "");
 	if (sr != SEG_OK) {
 		fprintf(out, ": %s: SIGSEGV\n", seg_result_name(sr));
 		return;

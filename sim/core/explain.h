@@ -15,8 +15,12 @@
 
 struct sim;
 
-/* Prints the translation of va for process pidx and access a to out. */
-void explain_translation(struct sim *s, unsigned pidx, uint64_t va,
-			 enum pt_access a, FILE *out);
+/*
+ * Prints the translation of va (an offset in segment slot seg, or with
+ * seg 0 a linear address, shown through the flat ds/cs) for process pidx
+ * and access a to out.
+ */
+void explain_translation(struct sim *s, unsigned pidx, unsigned seg,
+			 uint64_t va, enum pt_access a, FILE *out);
 
 #endif

@@ -36,6 +36,7 @@ enum op_kind {
 	OP_EXEC,        /* ADDR: one instruction fetch */
 	OP_ACCESS,      /* MODE PATTERN ADDR LEN COUNT [STEP]: generated accesses */
 	OP_EXPLAIN,     /* ADDR [MODE]: print one translation step by step */
+	OP_SEGMENT,     /* SEG BASE SIZE TYPE: install a segment descriptor */
 	OP_NR_KINDS
 };
 
@@ -59,6 +60,7 @@ struct addr_arg {
 	struct name_ref name;  /* NAME_NONE for a plain number */
 	uint64_t value;        /* the number, or the offset from NAME */
 	bool any;              /* `any`: the kernel chooses */
+	uint8_t seg;           /* SEG:OFFSET: the segment's slot; 0 (the null slot) for a linear address */
 };
 
 struct op {

@@ -427,10 +427,30 @@ static void access_failed(struct sim *s, struct proc *p, enum cpu_result r,
 	p->killed = true;
 }
 
+/*
+ * The logical -> linear step: an address with a segment goes through the
+ * process's descriptor table (user mode); a fault there is a SIGSEGV.
+ */
+static enum cpu_result segment_step(struct sim *s, struct proc *p,
+				    unsigned seg, uint64_t offset,
+				    enum pt_access a, uint64_t *linear)
+{
+	if (!seg) {
+		*linear = offset;
+		return CPU_OK;
+	}
+	if (seg_translate(&p->seg, seg, offset, a, 3, linear) == SEG_OK)
+		return CPU_OK;
+	s->stats.accesses++;
+	s->stats.sigsegv++;
+	s->stats.seg_faults++;
+	return CPU_SEGV;
+}
+
 static int exec_access1(struct sim *s, struct proc *p, const struct op *op,
 			struct sim_event *ev, uint64_t *cost)
 {
-	uint64_t addr, size;
+	uint64_t addr, size, linear = 0;
 	enum cpu_result r;
 	int rc = resolve_addr(s, p, op, &addr, &size);
 
@@ -440,7 +460,10 @@ static int exec_access1(struct sim *s, struct proc *p, const struct op *op,
 	ev->addr = addr;
 	ev->has_addr = true;
 	ev->size_bytes = 1;
-	r = cpu_access(s, (unsigned)(p - s->procs), addr, op_access[op->kind], cost);
+	r = segment_step(s, p, op->addr.seg, addr, op_access[op->kind], &linear);
+	if (r == CPU_OK)
+		r = cpu_access(s, (unsigned)(p - s->procs), linear,
+			       op_access[op->kind], cost);
 	if (r != CPU_OK)
 		access_failed(s, p, r, ev);
 	return 0;
@@ -473,8 +496,14 @@ static int exec_access(struct sim *s, struct proc *p, const struct op *op,
 	ev->has_addr = true;
 	ev->size_bytes = op->arg[2];
 	for (uint64_t i = 0; i < op->arg[3]; i++) {
-		enum cpu_result r = cpu_access(s, pidx, addr + gen_next(&g) * step,
-					       (enum pt_access)op->arg[0], cost);
+		enum pt_access a = (enum pt_access)op->arg[0];
+		uint64_t linear;
+		enum cpu_result r = segment_step(s, p, op->addr.seg,
+						 addr + gen_next(&g) * step, a,
+						 &linear);
+
+		if (r == CPU_OK)
+			r = cpu_access(s, pidx, linear, a, cost);
 
 		if (r != CPU_OK) {
 			access_failed(s, p, r, ev);
@@ -497,8 +526,48 @@ static int exec_explain(struct sim *s, struct proc *p, const struct op *op,
 	ev->addr = addr;
 	ev->has_addr = true;
 	if (s->dump_out)
-		explain_translation(s, (unsigned)(p - s->procs), addr,
-				    (enum pt_access)op->arg[0], s->dump_out);
+		explain_translation(s, (unsigned)(p - s->procs), op->addr.seg,
+				    addr, (enum pt_access)op->arg[0], s->dump_out);
+	return 0;
+}
+
+/*
+ * segment SEG BASE SIZE TYPE: code and data segments cover [BASE,
+ * BASE+SIZE); a stack segment is expand-down with its top at BASE, so its
+ * offsets are the SIZE bytes below 2^va_bits (the negative offsets of the
+ * textbook picture) and its linear addresses [BASE-SIZE, BASE).
+ */
+static int exec_segment(struct sim *s, struct proc *p, const struct op *op,
+			struct sim_event *ev, uint64_t *cost)
+{
+	uint64_t max = p->seg.max, size = op->arg[2];
+	unsigned type = (unsigned)op->arg[3] & 0xff;
+	struct seg_desc d = {
+		.base = op->arg[1], .type = (enum seg_type)type, .dpl = 3,
+		.present = true, .writable = !(op->arg[3] & 0x100),
+	};
+
+	*cost = 0;
+	ev->addr = op->arg[1];
+	ev->has_addr = true;
+	ev->size_bytes = size;
+	if (s->cfg->segmentation != CFG_SEG_SEGMENTED) {
+		sim_fail(s, op, "segment: the machine is flat (set segmentation=segmented)");
+		return SIM_EWORKLOAD;
+	}
+	if (!size || size - 1 > max || d.base > max ||
+	    (type == SEG_TYPE_STACK && size > d.base)) {
+		sim_fail(s, op, "segment: %" PRIu64 " bytes at 0x%" PRIx64
+			 " do not fit a %u-bit linear space", size, d.base,
+			 p->seg.va_bits);
+		return SIM_EWORKLOAD;
+	}
+	d.limit = type == SEG_TYPE_STACK ? max - size : size - 1;
+	if (seg_set(&p->seg, (unsigned)op->arg[0], &d)) {
+		sim_fail(s, op, "segment: cannot install the descriptor");
+		return SIM_EWORKLOAD;
+	}
+	p->seg.segmented = true;
 	return 0;
 }
 
@@ -523,6 +592,7 @@ static const struct {
 	[OP_EXEC] = { "exec", exec_access1 },
 	[OP_ACCESS] = { "access", exec_access },
 	[OP_EXPLAIN] = { "explain", exec_explain },
+	[OP_SEGMENT] = { "segment", exec_segment },
 };
 
 static const char *op_exec_name(const struct op *op)
@@ -616,6 +686,7 @@ int sim_add_process(struct sim *s, const struct program *prog)
 	rc = mm_create(&mp, &procs[s->nr_procs].mm);
 	if (rc)
 		return rc;
+	seg_table_init_flat(&procs[s->nr_procs].seg, s->cfg->va_bits);
 	procs[s->nr_procs].rng = s->cfg->seed ^
 		(0x9e3779b97f4a7c15ULL * (s->nr_procs + 1));
 	brk = sim_default_start_brk(s->cfg);

@@ -27,6 +27,7 @@
 #include "phys/buddy.h"
 #include "phys/frag.h"
 #include "mmu/pt.h"
+#include "mmu/seg.h"
 #include "mmu/tlb.h"
 #include "mm/mm.h"
 
@@ -61,6 +62,7 @@ struct proc {
 	size_t names_cap, names_len;
 	struct mm_struct *mm;       /* its address space */
 	uint64_t rng;               /* seeds its access generators */
+	struct seg_table seg;       /* its descriptor table (flat unless `segment`) */
 	bool done;                  /* ran past its last op */
 	bool killed;                /* SIGSEGV or out of memory ended it */
 };

@@ -13,7 +13,7 @@ const struct stats_field stats_fields[] = {
 	S(syscall_errors), S(nr_vmas), S(total_vm_pages),
 	S(kalloc_time_ns), S(syscall_time_ns),
 	S(accesses), S(tlb_hits), S(tlb_misses), S(page_walks),
-	S(walk_mem_refs), S(pgfault), S(sigsegv), S(oom_kills), S(rss_pages),
+	S(walk_mem_refs), S(pgfault), S(sigsegv), S(seg_faults), S(oom_kills), S(rss_pages),
 	S(nr_page_table_pages), S(page_table_bytes), S(access_time_ns),
 	S(walk_time_ns), S(fault_time_ns), S(trace_records), S(adopted_pages),
 };

@@ -38,6 +38,7 @@ struct stats {
 	uint64_t walk_mem_refs;      /* page-table entries those walks read */
 	uint64_t pgfault;            /* faults that mapped a page */
 	uint64_t sigsegv;            /* accesses outside a VMA or its permissions (SIGSEGV) */
+	uint64_t seg_faults;         /* of them, segment limit/type faults (segmented mode) */
 	uint64_t oom_kills;          /* processes killed for want of a frame */
 	uint64_t rss_pages;          /* resident pages of all processes now */
 	uint64_t nr_page_table_pages; /* page-table pages now */

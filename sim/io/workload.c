@@ -28,6 +28,7 @@
 #include "io/workload.h"
 #include "core/gen.h"
 #include "mmu/pt.h"
+#include "mmu/seg.h"
 
 #define MAX_TOKENS 16
 #define MAX_ERRORS 20
@@ -53,6 +54,8 @@ enum arg_kind {
 	A_DUMP,      /* buddyinfo | maps | fragindex -> arg[] */
 	A_MODE,      /* read | write | exec -> arg[] (enum pt_access) */
 	A_PATTERN,   /* seq | uniform | zipf -> arg[] (enum gen_pattern) */
+	A_SEG,       /* cs, ds, ss, ... -> arg[] (slot) */
+	A_SEGTYPE,   /* code | data | rodata | stack -> arg[] */
 };
 
 #define OPT 0x80     /* or'ed into an arg kind: may be omitted */
@@ -90,6 +93,8 @@ static const struct op_def op_table[] = {
 	  "access read|write|exec seq|uniform|zipf ADDR LEN COUNT [STEP]" },
 	{ "explain", OP_EXPLAIN, false, { A_ADDR, A_MODE | OPT }, { 0, 0 },
 	  "explain ADDR [read|write|exec]" },
+	{ "segment", OP_SEGMENT, false, { A_SEG, A_SIZE, A_SIZE, A_SEGTYPE },
+	  { 0, 1, 2, 3 }, "segment cs|ds|ss|6|7 BASE SIZE code|data|rodata|stack" },
 };
 
 struct parser {
@@ -378,6 +383,27 @@ static int parse_addr(struct parser *p, const struct token *t, struct addr_arg *
 		a->any = true;
 		return 0;
 	}
+	/* SEG:OFFSET, a logical address: cs:0x10, ds:4K, ss:0xfffffff0 */
+	if (strchr(t->s, ':')) {
+		const char *colon = strchr(t->s, ':');
+		char seg[16];
+		int idx;
+
+		snprintf(seg, sizeof(seg), "%.*s", (int)(colon - t->s), t->s);
+		idx = (size_t)(colon - t->s) < sizeof(seg) ? seg_by_name(seg) : -EINVAL;
+		if (idx <= 0) {
+			perr(p, t->col, "'%s' is not a segment (cs, ds, ss, kcs, kds or 6, 7)",
+			     seg);
+			return -1;
+		}
+		if (cfg_parse_size(colon + 1, &a->value)) {
+			perr(p, t->col + (unsigned)(colon - t->s) + 1,
+			     "'%s' is not an offset", colon + 1);
+			return -1;
+		}
+		a->seg = (uint8_t)idx;
+		return 0;
+	}
 	if (isdigit((unsigned char)t->s[0])) {
 		if (cfg_parse_size(t->s, &a->value)) {
 			perr(p, t->col, "'%s' is not an address", t->s);
@@ -484,6 +510,30 @@ static int parse_arg(struct parser *p, const struct op_def *d, unsigned kind,
 			return -1;
 		}
 		return 0;
+	case A_SEG: {
+		int idx = seg_by_name(t->s);
+
+		if (idx <= 0 || idx == SEG_KTEXT || idx == SEG_KDATA) {
+			perr(p, t->col, "'%s' is not a user segment (cs, ds, ss, 6, 7)", t->s);
+			return -1;
+		}
+		op->arg[slot] = (uint64_t)idx;
+		return 0;
+	}
+	case A_SEGTYPE:
+		if (!strcmp(t->s, "code"))
+			op->arg[slot] = SEG_TYPE_CODE;
+		else if (!strcmp(t->s, "data"))
+			op->arg[slot] = SEG_TYPE_DATA;
+		else if (!strcmp(t->s, "rodata"))
+			op->arg[slot] = SEG_TYPE_DATA | 0x100;
+		else if (!strcmp(t->s, "stack"))
+			op->arg[slot] = SEG_TYPE_STACK;
+		else {
+			perr(p, t->col, "'%s' is not a segment type (code, data, rodata, stack)", t->s);
+			return -1;
+		}
+		return 0;
 	case A_PATTERN:
 		if (!strcmp(t->s, "seq"))
 			op->arg[slot] = GEN_SEQ;
@@ -558,6 +608,12 @@ static int parse_args(struct parser *p, const struct op_def *d,
 			     tok[ti].s, d->usage);
 			return -1;
 		}
+	}
+	if (op->addr.seg && d->kind != OP_READ && d->kind != OP_WRITE &&
+	    d->kind != OP_EXEC && d->kind != OP_ACCESS && d->kind != OP_EXPLAIN) {
+		perr(p, tok[0].col, "%s: a SEG:OFFSET address is for read, write, exec, "
+		     "access and explain", d->name);
+		return -1;
 	}
 	if (d->kind == OP_MMAP && !op->path && !(op->arg[2] & MAP_ANONYMOUS)) {
 		perr(p, tok[3].col, "mmap: flags need 'anon', or the mapping needs 'file PATH'");
