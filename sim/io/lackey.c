@@ -17,12 +17,19 @@
 #include "io/diag.h"
 #include "io/lackey.h"
 
-static const signed char hexval[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
-	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
+/* Hex digit values; 0xff for every other byte. */
+static uint8_t hexval[256];
+
+__attribute__((constructor)) static void hexval_init(void)
+{
+	memset(hexval, 0xff, sizeof(hexval));
+	for (int c = 0; c < 10; c++)
+		hexval['0' + c] = (uint8_t)c;
+	for (int c = 0; c < 6; c++) {
+		hexval['a' + c] = (uint8_t)(10 + c);
+		hexval['A' + c] = (uint8_t)(10 + c);
+	}
+}
 
 static int bad(const char *path, unsigned line, const char *bol,
 	       const char *at, const char *what)
@@ -66,10 +73,14 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 			break;
 		}
 		r.addr = 0;
-		for (q = p; q < end && hexval[(unsigned char)*q]; q++) {
-			r.addr = r.addr << 4 | (uint64_t)(hexval[(unsigned char)*q] - 1);
-			digits++;
+		for (q = p; q < end; q++) {
+			unsigned v = hexval[(unsigned char)*q];
+
+			if (v > 15)
+				break;
+			r.addr = r.addr << 4 | v;
 		}
+		digits = (unsigned)(q - p);
 		if (!digits || digits > 16) {
 			rc = bad(path, line, bol, p, q == end && digits <= 16 ?
 				 "truncated record" : "bad address (hex, at most 16 digits)");
@@ -82,8 +93,14 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 		}
 		p = ++q;
 		r.size = 0;
-		for (digits = 0; q < end && *q >= '0' && *q <= '9' && digits < 10; q++, digits++)
-			r.size = r.size * 10 + (unsigned)(*q - '0');
+		for (; q < end && q - p < 10; q++) {
+			unsigned v = (unsigned)(unsigned char)*q - '0';
+
+			if (v > 9)
+				break;
+			r.size = r.size * 10 + v;
+		}
+		digits = (unsigned)(q - p);
 		if (!digits || !r.size) {
 			rc = bad(path, line, bol, p, q == end ? "truncated record" :
 				 "bad size (a positive decimal number)");
