@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 
+#include "lib/compiler.h"
 #include "core/cpu.h"
 #include "core/sim.h"
 
@@ -67,8 +68,11 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 	int err;
 
 	/* the page table is made on first use, its root from the zone */
-	if (!mm_pt(p->mm) && mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
-		return CPU_OOM;
+	if (unlikely(!p->has_pt)) {
+		if (mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
+			return CPU_OOM;
+		p->has_pt = true;
+	}
 	s->stats.accesses++;
 	if (!s->cfg->asid && s->tlb_user != pidx + 1) {
 		if (s->tlb_user)

@@ -65,6 +65,7 @@ struct proc {
 	struct seg_table seg;       /* its descriptor table (flat unless `segment`) */
 	bool done;                  /* ran past its last op */
 	bool killed;                /* SIGSEGV or out of memory ended it */
+	bool has_pt;                /* its mm has a page table (made on first access) */
 };
 
 /* A file named by workload mmaps: one open file per path. */
