@@ -479,3 +479,74 @@ Test(access, segment_needs_segmented_mode, .fini = cleanup)
 	set("segmentation=segmented");
 	cr_assert_eq(run("segment ss 0x1000 64K stack\n"), SIM_EWORKLOAD);
 }
+
+/* ---- found in review ---------------------------------------------- */
+
+/* MAP_FIXED over mapped pages drops their translations with them. */
+Test(access, fixed_mmap_over_a_page_drops_its_translation, .fini = cleanup)
+{
+	preset("config/x86_64.ini");
+	set("segv=skip");
+	cr_assert_eq(run("a = mmap 0x10000000 4K rw private,anon,fixed\n"
+			 "write a\n"
+			 "b = mmap 0x10000000 4K r private,anon,fixed\n"
+			 "write b\n"                /* read-only now */
+			 "c = mmap 0x20000000 4K rw private,anon,fixed\n"
+			 "write c\n"
+			 "d = mmap 0x20000000 4K rw private,anon,fixed\n"
+			 "read d\n"), SIM_OK);     /* a fresh page: a fault */
+	cr_expect_eq(sim.stats.sigsegv, 1);
+	cr_expect_eq(sim.stats.pgfault, 3);
+	cr_expect_eq(sim.stats.rss_pages, 1);
+}
+
+/* An address beyond 2^va_bits is no alias of a mapped page. */
+Test(access, an_address_beyond_va_bits_is_sigsegv, .fini = cleanup)
+{
+	preset("config/i386.ini");
+	set("segv=skip");
+	cr_assert_eq(run("a = mmap 0x10000000 4K rw private,anon,fixed\n"
+			 "write a\n"
+			 "write 0x110000000\n"), SIM_OK);
+	cr_expect_eq(sim.stats.sigsegv, 1);
+	cr_expect_eq(sim.stats.accesses, 2);
+}
+
+/* Without NX every readable page executes, whatever the order. */
+Test(access, without_nx_readable_pages_execute_in_any_order, .fini = cleanup)
+{
+	preset("config/i386.ini");
+	set("segv=skip");
+	cr_assert_eq(run("a = mmap 0x10000000 8K rw private,anon,fixed\n"
+			 "read a\n"
+			 "exec a\n"
+			 "exec a+4K\n"), SIM_OK);
+	cr_expect_eq(sim.stats.sigsegv, 0);
+	cr_expect_eq(sim.stats.pgfault, 2);
+}
+
+/*
+ * A lookup that ends in SIGSEGV may still copy an L2 entry into L1 and
+ * evict: the entry used last before it is no longer known to be in L1.
+ * 1-entry L1, 4-entry L2: read b, read a, write b (b read-only: the L2
+ * copy of b evicts a from L1), read a: an L1 miss, served by L2.
+ */
+Test(access, a_failed_lookup_forgets_the_last_entry, .fini = cleanup)
+{
+	preset("config/x86_64.ini");
+	set("segv=skip");
+	cfg.tlb_entries = 1;
+	cfg.tlb_ways = 1;
+	cfg.tlb2_entries = 4;
+	cfg.tlb2_ways = 4;
+	cr_assert_eq(cfg_check(&cfg, "test"), 0);
+	cr_assert_eq(run("a = mmap 0x10000000 4K rw private,anon,fixed\n"
+			 "b = mmap 0x20000000 4K r private,anon,fixed\n"
+			 "read b\n"
+			 "read a\n"
+			 "write b\n"
+			 "read a\n"), SIM_OK);
+	cr_expect_eq(sim.stats.sigsegv, 1);
+	cr_expect_eq(sim.tlb.l1.stats.hits, 0);
+	cr_expect_eq(sim.tlb.l2.stats.hits, 2);    /* b for the write, then a */
+}

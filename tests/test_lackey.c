@@ -219,3 +219,32 @@ Test(lackey, a_real_trace_replays)
 		     column(csv, "accesses"));
 	free(csv);
 }
+
+/* Found in review: a size past 32 bits is an error, not a wrapped value. */
+Test(lackey, a_size_past_32_bits_is_an_error)
+{
+	assert_bad(" L 1000,4294967297\n",
+		   "t.lackey:1:9: error: bad size (a positive decimal number)\n");
+}
+
+/* A record at the top of the 64-bit space touches its pages, not page 0. */
+Test(lackey, a_record_at_the_top_does_not_wrap_to_page_zero)
+{
+	FILE *f = fopen("build/test-lackey-top.lackey", "w");
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini",
+		.lackey_path = "build/test-lackey-top.lackey",
+		.out_dir = "build/test-lackey-top",
+	};
+	char *csv;
+
+	cr_assert_not_null(f);
+	fputs(" L fffffffffffffffc,8\n", f);
+	fclose(f);
+	cr_assert_eq(run_lackey(&c), 0);
+	csv = slurp("build/test-lackey-top/summary.csv");
+	cr_expect_eq(column(csv, "accesses"), 1);
+	cr_expect_eq(column(csv, "adopted_pages"), 0);   /* beyond va_bits */
+	cr_expect_eq(column(csv, "sigsegv"), 1);
+	free(csv);
+}

@@ -74,6 +74,11 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		p->has_pt = true;
 	}
 	s->stats.accesses++;
+	/* beyond the linear address space: no page table entry covers it */
+	if (s->geom.va_bits < 64 && (va >> s->geom.va_bits)) {
+		s->stats.sigsegv++;
+		return CPU_SEGV;
+	}
 	if (!s->cfg->asid && s->tlb_user != pidx + 1) {
 		if (s->tlb_user)
 			tlb_flush_all(&s->tlb);
@@ -88,7 +93,12 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		s->stats.access_time_ns += s->cfg->cost_tlb_hit_ns;
 		return CPU_OK;
 	}
-	/* a hit that permits the access ends here */
+	/*
+	 * A hit that permits the access ends here. The lookup may reorder
+	 * L1 or copy an L2 entry into it even when the access then fails, so
+	 * the remembered entry is no longer known to be the most recent.
+	 */
+	s->tlb_last.valid = false;
 	if (tlb_lookup(&s->tlb, asid, vpn, &hit) && permits(hit.flags, access)) {
 		remember(s, asid, vpn, hit.flags);
 		s->stats.tlb_hits++;

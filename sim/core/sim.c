@@ -292,6 +292,8 @@ static int exec_mmap(struct sim *s, struct proc *p, const struct op *op,
 	ev->size_bytes = op->arg[0];
 	if (rc)
 		return 0;
+	/* MAP_FIXED may have replaced mapped pages: drop their translations */
+	cpu_invalidate(s, (unsigned)(p - s->procs), out, out + op->arg[0]);
 	ev->addr = out;
 	ev->has_addr = true;
 	b = name_bind(p, &op->def);

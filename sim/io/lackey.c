@@ -50,6 +50,7 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 	while (p < end) {
 		const char *bol = p, *q;
 		unsigned digits = 0;
+		uint64_t size;
 
 		line++;
 		/* "I  " at the start, or " L ", " S ", " M " */
@@ -92,16 +93,17 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 			break;
 		}
 		p = ++q;
-		r.size = 0;
-		for (; q < end && q - p < 10; q++) {
+		size = 0;
+		for (; q < end && q - p < 11; q++) {
 			unsigned v = (unsigned)(unsigned char)*q - '0';
 
 			if (v > 9)
 				break;
-			r.size = r.size * 10 + v;
+			size = size * 10 + v;
 		}
 		digits = (unsigned)(q - p);
-		if (!digits || !r.size) {
+		r.size = (unsigned)size;
+		if (!digits || !size || size > UINT32_MAX) {
 			rc = bad(path, line, bol, p, q == end ? "truncated record" :
 				 "bad size (a positive decimal number)");
 			break;

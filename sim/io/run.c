@@ -498,8 +498,12 @@ static int on_lackey(void *arg, const struct lackey_rec *r)
 {
 	struct lackey_ctx *c = arg;
 	uint64_t mask = ~(c->sim->cfg->page_size - 1);
-	uint64_t first = r->addr & mask, last = (r->addr + r->size - 1) & mask;
+	uint64_t first = r->addr & mask, last;
 	int rc = 0;
+
+	/* a record at the very top does not wrap around to page 0 */
+	last = r->size - 1 > UINT64_MAX - r->addr ? mask :
+	       (r->addr + r->size - 1) & mask;
 
 	c->sim->stats.trace_records++;
 	for (uint64_t page = first; !rc; page += c->sim->cfg->page_size) {

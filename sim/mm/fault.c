@@ -109,7 +109,8 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, enum pt_access access,
 	if (!pg)
 		return -EINVAL;
 	err = mm_touch(mm, addr, access == PT_WRITE);
-	if (!err && access == PT_EXEC) {
+	/* without NX (4-byte PTEs) every readable page executes, as x86 does */
+	if (!err && access == PT_EXEC && pg->pt.g.nx) {
 		v = mm_find_vma(mm, addr);
 		if (!(v->vm_flags & VM_EXEC))
 			err = -EACCES;
