@@ -48,6 +48,24 @@ static int run(const char *text)
 	return sim_run(&sim);
 }
 
+/* run() with `dump` and `explain` output caught; the caller frees it. */
+static char *run_dump(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = f;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_OK);
+	fclose(f);
+	return buf;
+}
+
 static void cleanup(void)
 {
 	if (live) {
@@ -325,23 +343,16 @@ static const char explain_i386[] =
 /* The worked example of README.md, worked by hand there. */
 Test(access, explain_prints_the_i386_example_of_the_readme, .fini = cleanup)
 {
-	char *buf = NULL, *readme, want[2048];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf, *readme, want[2048];
+	FILE *f;
 	const char *l;
 	char *w = want;
 
 	preset("config/i386.ini");
-	cr_assert_eq(wl_parse_string("t.wl",
-				     "buf = mmap 0x0804a000 8K rw private,anon,fixed\n"
-				     "write buf+0x123\n"
-				     "explain buf+0x123 write\n", &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = f;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	cr_assert_eq(sim_run(&sim), SIM_OK);
-	fclose(f);
+	buf = run_dump(
+		"buf = mmap 0x0804a000 8K rw private,anon,fixed\n"
+		"write buf+0x123\n"
+		"explain buf+0x123 write\n");
 	cr_assert_str_eq(buf, explain_i386);
 	/* explain changed nothing */
 	cr_expect_eq(sim.stats.accesses, 1);
@@ -368,23 +379,15 @@ Test(access, explain_prints_the_i386_example_of_the_readme, .fini = cleanup)
 Test(access, explain_reports_a_missing_page_and_a_forbidden_access,
      .fini = cleanup)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
 
 	preset("config/x86_64.ini");
-	cr_assert_eq(wl_parse_string("t.wl",
-				     "a = mmap 0x10000000 8K rw private,anon,fixed\n"
-				     "explain a\n"
-				     "write a\n"
-				     "explain a+4K\n"
-				     "explain a exec\n", &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = f;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	cr_assert_eq(sim_run(&sim), SIM_OK);
-	fclose(f);
+	buf = run_dump(
+		"a = mmap 0x10000000 8K rw private,anon,fixed\n"
+		"explain a\n"
+		"write a\n"
+		"explain a+4K\n"
+		"explain a exec\n");
 	cr_expect(strstr(buf, "  CR3       no page table yet: page fault\n"), "%s", buf);
 	cr_expect(strstr(buf, "entry 1 = 0x0000000000000000 not present: page fault\n"),
 		  "%s", buf);
@@ -429,14 +432,12 @@ Test(access, presets_have_their_page_table_geometry, .fini = cleanup)
 Test(access, segmented_mode_translates_and_checks_logical_addresses,
      .fini = cleanup)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
 
 	preset("config/i386.ini");
 	set("segmentation=segmented");
 	set("segv=skip");
-	cr_assert_eq(wl_parse_string("t.wl",
+	buf = run_dump(
 		"segment cs 0x08048000 64K code\n"
 		"segment ds 0x08100000 1M data\n"
 		"segment ss 0xbffff000 64K stack\n"
@@ -449,13 +450,7 @@ Test(access, segmented_mode_translates_and_checks_logical_addresses,
 		"write ss:0xfffffff0\n"     /* linear 0xbfffeff0 */
 		"write cs:0x10\n"           /* code is not writable */
 		"read ss:0xfffeffff\n"      /* below the stack */
-		"explain ss:0xfffffff0 write\n", &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = f;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	cr_assert_eq(sim_run(&sim), SIM_OK);
-	fclose(f);
+		"explain ss:0xfffffff0 write\n");
 	cr_expect_eq(sim.stats.accesses, 6);
 	cr_expect_eq(sim.stats.seg_faults, 3);
 	cr_expect_eq(sim.stats.sigsegv, 3);

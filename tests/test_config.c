@@ -11,47 +11,12 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "diag_capture.h"
 #include "io/config.h"
 #include "io/diag.h"
 
 TestSuite(config);
 
-/* Captures what diag_error() prints while the test body runs. */
-static char *diag_buf;
-static size_t diag_len;
-
-static void diag_capture(void)
-{
-	diag_stream = open_memstream(&diag_buf, &diag_len);
-	cr_assert_not_null(diag_stream);
-}
-
-/* Stops capturing and returns the text (owned by the test file). */
-static const char *diag_text(void)
-{
-	if (diag_stream) {
-		fclose(diag_stream);
-		diag_stream = NULL;
-	}
-	return diag_buf ? diag_buf : "";
-}
-
-static void diag_reset(void)
-{
-	if (diag_stream)
-		fclose(diag_stream);
-	diag_stream = NULL;
-	free(diag_buf);
-	diag_buf = NULL;
-	diag_len = 0;
-}
-
-#define assert_diag(want) do {						\
-	const char *got_ = diag_text();					\
-	cr_assert_str_eq(got_, (want), "diagnostic:\n  got:  %s\n  want: %s", \
-			 got_, (want));					\
-	diag_reset();							\
-} while (0)
 
 static unsigned key_index(const char *name)
 {

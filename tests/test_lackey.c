@@ -9,36 +9,12 @@
 #include <string.h>
 
 #include "common.h"
+#include "diag_capture.h"
 #include "io/diag.h"
 #include "io/lackey.h"
 #include "io/run.h"
 
 TestSuite(lackey);
-
-static char *diag_buf;
-static size_t diag_len;
-
-static void diag_capture(void)
-{
-	diag_stream = open_memstream(&diag_buf, &diag_len);
-	cr_assert_not_null(diag_stream);
-}
-
-static const char *diag_text(void)
-{
-	fclose(diag_stream);
-	diag_stream = NULL;
-	return diag_buf ? diag_buf : "";
-}
-
-static void diag_reset(void)
-{
-	if (diag_stream)
-		fclose(diag_stream);
-	diag_stream = NULL;
-	free(diag_buf);
-	diag_buf = NULL;
-}
 
 struct seen {
 	struct lackey_rec r[16];
@@ -89,8 +65,7 @@ static void assert_bad(const char *text, const char *want)
 	diag_capture();
 	cr_assert_eq(lackey_parse("t.lackey", text, strlen(text), keep, &s, NULL), -1,
 		     "parsed: %s", text);
-	cr_assert_str_eq(diag_text(), want);
-	diag_reset();
+	assert_diag(want);
 }
 
 Test(lackey, bad_records_name_their_place)

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "common.h"
+#include "diag_capture.h"
 #include "io/diag.h"
 #include "io/workload.h"
 #include "core/gen.h"
@@ -19,40 +20,6 @@
 
 TestSuite(workload);
 
-static char *diag_buf;
-static size_t diag_len;
-
-static void diag_capture(void)
-{
-	diag_stream = open_memstream(&diag_buf, &diag_len);
-	cr_assert_not_null(diag_stream);
-}
-
-static const char *diag_text(void)
-{
-	if (diag_stream) {
-		fclose(diag_stream);
-		diag_stream = NULL;
-	}
-	return diag_buf ? diag_buf : "";
-}
-
-static void diag_reset(void)
-{
-	if (diag_stream)
-		fclose(diag_stream);
-	diag_stream = NULL;
-	free(diag_buf);
-	diag_buf = NULL;
-	diag_len = 0;
-}
-
-#define assert_diag(want) do {						\
-	const char *got_ = diag_text();					\
-	cr_assert_str_eq(got_, (want), "diagnostic:\n  got:  %s\n  want: %s", \
-			 got_, (want));					\
-	diag_reset();							\
-} while (0)
 
 static struct program prog;
 static struct wl_header hdr;
