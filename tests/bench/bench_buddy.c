@@ -111,5 +111,8 @@ BENCH(buddy_rss_64g_bytes)
 	bench_report("buddy_rss_64g_touched_bytes", (double)bench_rss_bytes(),
 		     "bytes");
 	bench_report("buddy_rss_64g_before_bytes", (double)before, "bytes");
+	/* what the zone itself costs, whatever ran before in this process */
+	bench_report("buddy_rss_64g_zone_bytes",
+		     (double)(bench_rss_bytes() - before), "bytes");
 	buddy_destroy(&z);
 }
