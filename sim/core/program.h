@@ -40,6 +40,9 @@ enum op_kind {
 	OP_NR_KINDS
 };
 
+/* Or'ed into OP_SEGMENT's TYPE (enum seg_type): a data segment without writes. */
+#define SEGMENT_READ_ONLY 0x100
+
 enum dump_what {
 	DUMP_BUDDYINFO,   /* /proc/buddyinfo */
 	DUMP_MAPS,        /* /proc/<pid>/maps */

@@ -543,10 +543,10 @@ static int exec_segment(struct sim *s, struct proc *p, const struct op *op,
 			struct sim_event *ev, uint64_t *cost)
 {
 	uint64_t max = p->seg.max, size = op->arg[2];
-	unsigned type = (unsigned)op->arg[3] & 0xff;
+	unsigned type = (unsigned)(op->arg[3] & ~(uint64_t)SEGMENT_READ_ONLY);
 	struct seg_desc d = {
 		.base = op->arg[1], .type = (enum seg_type)type, .dpl = 3,
-		.present = true, .writable = !(op->arg[3] & 0x100),
+		.present = true, .writable = !(op->arg[3] & SEGMENT_READ_ONLY),
 	};
 
 	*cost = 0;

@@ -428,6 +428,44 @@ static int parse_addr(struct parser *p, const struct token *t, struct addr_arg *
 	return parse_name(p, t, &a->name, false);
 }
 
+/* The words an argument kind may take, and what each stands for. */
+struct keyword {
+	const char *name;
+	uint64_t value;
+};
+
+static const struct keyword dump_words[] = {
+	{ "buddyinfo", DUMP_BUDDYINFO }, { "maps", DUMP_MAPS },
+	{ "fragindex", DUMP_FRAGINDEX }, { NULL, 0 },
+};
+static const struct keyword mode_words[] = {
+	{ "read", PT_READ }, { "write", PT_WRITE }, { "exec", PT_EXEC },
+	{ NULL, 0 },
+};
+static const struct keyword segtype_words[] = {
+	{ "code", SEG_TYPE_CODE }, { "data", SEG_TYPE_DATA },
+	{ "rodata", SEG_TYPE_DATA | SEGMENT_READ_ONLY },
+	{ "stack", SEG_TYPE_STACK }, { NULL, 0 },
+};
+static const struct keyword pattern_words[] = {
+	{ "seq", GEN_SEQ }, { "uniform", GEN_UNIFORM }, { "zipf", GEN_ZIPF },
+	{ NULL, 0 },
+};
+
+/* Looks t up in words; else reports bad_fmt (with t as its %s). */
+static int parse_keyword(struct parser *p, const struct token *t,
+			 const struct keyword *words, const char *bad_fmt,
+			 uint64_t *out)
+{
+	for (; words->name; words++)
+		if (!strcmp(t->s, words->name)) {
+			*out = words->value;
+			return 0;
+		}
+	perr(p, t->col, bad_fmt, t->s);
+	return -1;
+}
+
 static int parse_arg(struct parser *p, const struct op_def *d, unsigned kind,
 		     unsigned slot, const struct token *t, struct op *op)
 {
@@ -487,29 +525,13 @@ static int parse_arg(struct parser *p, const struct op_def *d, unsigned kind,
 	case A_FLAGS:
 		return parse_flags(p, t, &op->arg[slot]);
 	case A_DUMP:
-		if (!strcmp(t->s, "buddyinfo"))
-			op->arg[slot] = DUMP_BUDDYINFO;
-		else if (!strcmp(t->s, "maps"))
-			op->arg[slot] = DUMP_MAPS;
-		else if (!strcmp(t->s, "fragindex"))
-			op->arg[slot] = DUMP_FRAGINDEX;
-		else {
-			perr(p, t->col, "cannot dump '%s' (buddyinfo, fragindex, maps)", t->s);
-			return -1;
-		}
-		return 0;
+		return parse_keyword(p, t, dump_words,
+				     "cannot dump '%s' (buddyinfo, fragindex, maps)",
+				     &op->arg[slot]);
 	case A_MODE:
-		if (!strcmp(t->s, "read"))
-			op->arg[slot] = PT_READ;
-		else if (!strcmp(t->s, "write"))
-			op->arg[slot] = PT_WRITE;
-		else if (!strcmp(t->s, "exec"))
-			op->arg[slot] = PT_EXEC;
-		else {
-			perr(p, t->col, "'%s' is not an access mode (read, write, exec)", t->s);
-			return -1;
-		}
-		return 0;
+		return parse_keyword(p, t, mode_words,
+				     "'%s' is not an access mode (read, write, exec)",
+				     &op->arg[slot]);
 	case A_SEG: {
 		int idx = seg_by_name(t->s);
 
@@ -521,31 +543,13 @@ static int parse_arg(struct parser *p, const struct op_def *d, unsigned kind,
 		return 0;
 	}
 	case A_SEGTYPE:
-		if (!strcmp(t->s, "code"))
-			op->arg[slot] = SEG_TYPE_CODE;
-		else if (!strcmp(t->s, "data"))
-			op->arg[slot] = SEG_TYPE_DATA;
-		else if (!strcmp(t->s, "rodata"))
-			op->arg[slot] = SEG_TYPE_DATA | 0x100;
-		else if (!strcmp(t->s, "stack"))
-			op->arg[slot] = SEG_TYPE_STACK;
-		else {
-			perr(p, t->col, "'%s' is not a segment type (code, data, rodata, stack)", t->s);
-			return -1;
-		}
-		return 0;
+		return parse_keyword(p, t, segtype_words,
+				     "'%s' is not a segment type (code, data, rodata, stack)",
+				     &op->arg[slot]);
 	case A_PATTERN:
-		if (!strcmp(t->s, "seq"))
-			op->arg[slot] = GEN_SEQ;
-		else if (!strcmp(t->s, "uniform"))
-			op->arg[slot] = GEN_UNIFORM;
-		else if (!strcmp(t->s, "zipf"))
-			op->arg[slot] = GEN_ZIPF;
-		else {
-			perr(p, t->col, "'%s' is not an access pattern (seq, uniform, zipf)", t->s);
-			return -1;
-		}
-		return 0;
+		return parse_keyword(p, t, pattern_words,
+				     "'%s' is not an access pattern (seq, uniform, zipf)",
+				     &op->arg[slot]);
 	}
 	perr(p, t->col, "internal: bad argument kind in '%s'", d->name);
 	return -1;
