@@ -130,6 +130,14 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 	return CPU_SEGV;
 }
 
+unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn)
+{
+	/* without ASIDs, the entries are the current user's only */
+	if (!s->cfg->asid && s->tlb_user != pidx + 1)
+		return 0;
+	return tlb_probe(&s->tlb, asid_of(s, pidx), vpn);
+}
+
 void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
 		    uint64_t end)
 {

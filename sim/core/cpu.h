@@ -42,6 +42,12 @@ enum cpu_result {
 enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 			   enum pt_access access, uint64_t *cost);
 
+/*
+ * The TLB level (1 or 2) holding process pidx's translation of page vpn,
+ * 0 if none it can use; changes nothing (explain asks it).
+ */
+unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn);
+
 /* Drops the TLB entries of process pidx for [start, end) (bytes). */
 void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
 		    uint64_t end);

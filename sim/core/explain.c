@@ -13,6 +13,7 @@
  */
 #include <inttypes.h>
 
+#include "core/cpu.h"
 #include "core/explain.h"
 #include "core/sim.h"
 #include "mmu/seg.h"
@@ -89,10 +90,7 @@ void explain_translation(struct sim *s, unsigned pidx, unsigned seg,
 		linear & (g->page_size - 1));
 
 	vpn = linear >> g->page_shift;
-	level = tlb_probe(&s->tlb, s->cfg->asid ?
-			  (uint16_t)((pidx + 1) % TLB_NR_ASIDS) : 0, vpn);
-	if (level && !s->cfg->asid && s->tlb_user != pidx + 1)
-		level = 0;
+	level = cpu_tlb_level(s, pidx, vpn);
 	if (level)
 		fprintf(out, "  TLB       hit (L%u), vpn 0x%" PRIx64 "\n", level, vpn);
 	else

@@ -449,10 +449,22 @@ static enum cpu_result segment_step(struct sim *s, struct proc *p,
 	return CPU_SEGV;
 }
 
+/* One user access at a logical address: segments, then the MMU. */
+static enum cpu_result user_access(struct sim *s, struct proc *p,
+				   unsigned seg, uint64_t addr, enum pt_access a,
+				   uint64_t *cost)
+{
+	uint64_t linear;
+	enum cpu_result r = segment_step(s, p, seg, addr, a, &linear);
+
+	return r == CPU_OK ? cpu_access(s, (unsigned)(p - s->procs), linear, a,
+					cost) : r;
+}
+
 static int exec_access1(struct sim *s, struct proc *p, const struct op *op,
 			struct sim_event *ev, uint64_t *cost)
 {
-	uint64_t addr, size, linear = 0;
+	uint64_t addr, size;
 	enum cpu_result r;
 	int rc = resolve_addr(s, p, op, &addr, &size);
 
@@ -462,10 +474,7 @@ static int exec_access1(struct sim *s, struct proc *p, const struct op *op,
 	ev->addr = addr;
 	ev->has_addr = true;
 	ev->size_bytes = 1;
-	r = segment_step(s, p, op->addr.seg, addr, op_access[op->kind], &linear);
-	if (r == CPU_OK)
-		r = cpu_access(s, (unsigned)(p - s->procs), linear,
-			       op_access[op->kind], cost);
+	r = user_access(s, p, op->addr.seg, addr, op_access[op->kind], cost);
 	if (r != CPU_OK)
 		access_failed(s, p, r, ev);
 	return 0;
@@ -480,7 +489,7 @@ static int exec_access(struct sim *s, struct proc *p, const struct op *op,
 		       struct sim_event *ev, uint64_t *cost)
 {
 	uint64_t addr, size, step = op->arg[4] ? op->arg[4] : 8;
-	unsigned pidx = (unsigned)(p - s->procs);
+	enum pt_access a = (enum pt_access)op->arg[0];
 	struct gen g;
 	int rc = resolve_addr(s, p, op, &addr, &size);
 
@@ -498,14 +507,9 @@ static int exec_access(struct sim *s, struct proc *p, const struct op *op,
 	ev->has_addr = true;
 	ev->size_bytes = op->arg[2];
 	for (uint64_t i = 0; i < op->arg[3]; i++) {
-		enum pt_access a = (enum pt_access)op->arg[0];
-		uint64_t linear;
-		enum cpu_result r = segment_step(s, p, op->addr.seg,
-						 addr + gen_next(&g) * step, a,
-						 &linear);
-
-		if (r == CPU_OK)
-			r = cpu_access(s, pidx, linear, a, cost);
+		enum cpu_result r = user_access(s, p, op->addr.seg,
+						addr + gen_next(&g) * step, a,
+						cost);
 
 		if (r != CPU_OK) {
 			access_failed(s, p, r, ev);

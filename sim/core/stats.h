@@ -58,9 +58,16 @@ struct stats_field {
 extern const struct stats_field stats_fields[];
 extern const unsigned stats_nr_fields;
 
+/* The counter f names in s. */
+static inline uint64_t stats_value(const struct stats *s,
+				   const struct stats_field *f)
+{
+	return *(const uint64_t *)((const char *)s + f->offset);
+}
+
 static inline uint64_t stats_get(const struct stats *s, unsigned i)
 {
-	return *(const uint64_t *)((const char *)s + stats_fields[i].offset);
+	return stats_value(s, &stats_fields[i]);
 }
 
 #endif

@@ -113,10 +113,7 @@ static void on_event(void *ctx, const struct sim *s, const struct sim_event *e)
 }
 
 /* The translation counters a time-series row carries, cumulative. */
-static const struct {
-	const char *name;
-	size_t offset;
-} ts_counters[] = {
+static const struct stats_field ts_counters[] = {
 #define TS(f) { #f, offsetof(struct stats, f) }
 	TS(accesses), TS(tlb_misses), TS(pgfault), TS(sigsegv), TS(rss_pages),
 	TS(nr_page_table_pages),
@@ -157,8 +154,7 @@ static void on_sample(void *ctx, const struct sim *s)
 	for (unsigned o = 0; o <= s->zone.max_order; o++)
 		csv_double(c, buddy_unusable_index(&s->zone, o), 3);
 	for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
-		csv_u64(c, *(const uint64_t *)((const char *)&s->stats +
-					      ts_counters[i].offset));
+		csv_u64(c, stats_value(&s->stats, &ts_counters[i]));
 	csv_end_row(c);
 }
 
@@ -463,13 +459,6 @@ struct lackey_ctx {
 	uint64_t known[1024];       /* pages known to be in a VMA (+1), by page % 1024 */
 };
 
-static bool outside_vmas(struct mm_struct *mm, uint64_t va)
-{
-	struct vma *v = mm_find_vma(mm, va);
-
-	return !v || vma_start(v) > va;
-}
-
 static int lackey_access(struct lackey_ctx *c, uint64_t va, enum pt_access a)
 {
 	struct sim *s = c->sim;
@@ -484,7 +473,7 @@ static int lackey_access(struct lackey_ctx *c, uint64_t va, enum pt_access a)
 
 	if (c->adopt && *known != page + 1) {
 		*known = page + 1;
-		if (outside_vmas(s->procs[0].mm, va) &&
+		if (!mm_find_vma_intersection(s->procs[0].mm, va, va + 1) &&
 		    mm_mmap(s->procs[0].mm, page, s->cfg->page_size,
 			    PROT_READ | PROT_WRITE | PROT_EXEC,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0,
