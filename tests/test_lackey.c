@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "diag_capture.h"
+#include "io/csv_in.h"
 #include "io/diag.h"
 #include "io/lackey.h"
 #include "io/run.h"
@@ -94,34 +95,27 @@ Test(lackey, missing_file_is_an_error)
 	diag_reset();
 }
 
-static char *slurp(const char *path)
+/*
+ * Runs c and reads back its summary.csv (one header, one row) with the
+ * project's CSV reader.
+ */
+static void lackey_summary(const struct replay_cli *c, struct csv_table *t)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 16);
-	size_t n;
+	char path[256];
 
-	cr_assert_not_null(f);
-	n = fread(buf, 1, (1 << 16) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	cr_assert_eq(run_lackey(c), 0);
+	snprintf(path, sizeof(path), "%s/summary.csv", c->out_dir);
+	cr_assert_eq(csv_read(path, t), 0);
+	cr_assert_eq(t->nr_rows, 2);
 }
 
-/* The value of column name in a one-row summary.csv. */
-static uint64_t column(const char *csv, const char *name)
+/* The value of column name in the summary's row. */
+static uint64_t column(const struct csv_table *t, const char *name)
 {
-	const char *nl = strchr(csv, '\n'), *h = csv, *v = nl + 1;
+	long col = csv_column(t, name);
 
-	while (h < nl) {
-		const char *he = strpbrk(h, ",\n"), *ve = strpbrk(v, ",\n");
-
-		if ((size_t)(he - h) == strlen(name) && !strncmp(h, name, strlen(name)))
-			return strtoull(v, NULL, 10);
-		h = he + 1;
-		v = ve + 1;
-	}
-	cr_assert_fail("no column %s", name);
-	return 0;
+	cr_assert_geq(col, 0, "no column %s", name);
+	return strtoull(t->rows[1].fields[col], NULL, 10);
 }
 
 /*
@@ -142,19 +136,18 @@ Test(lackey, a_small_trace_counts_as_worked_out)
 		.lackey_path = "tests/fixtures/ok/small.lackey",
 		.out_dir = "build/test-lackey",
 	};
-	char *csv;
+	struct csv_table csv;
 
-	cr_assert_eq(run_lackey(&c), 0);
-	csv = slurp("build/test-lackey/summary.csv");
-	cr_expect_eq(column(csv, "trace_records"), 5);
-	cr_expect_eq(column(csv, "accesses"), 8);
-	cr_expect_eq(column(csv, "tlb_hits"), 3);
-	cr_expect_eq(column(csv, "tlb_misses"), 5);
-	cr_expect_eq(column(csv, "pgfault"), 3);
-	cr_expect_eq(column(csv, "adopted_pages"), 3);
-	cr_expect_eq(column(csv, "sigsegv"), 0);
-	cr_expect_eq(column(csv, "rss_pages"), 3);
-	free(csv);
+	lackey_summary(&c, &csv);
+	cr_expect_eq(column(&csv, "trace_records"), 5);
+	cr_expect_eq(column(&csv, "accesses"), 8);
+	cr_expect_eq(column(&csv, "tlb_hits"), 3);
+	cr_expect_eq(column(&csv, "tlb_misses"), 5);
+	cr_expect_eq(column(&csv, "pgfault"), 3);
+	cr_expect_eq(column(&csv, "adopted_pages"), 3);
+	cr_expect_eq(column(&csv, "sigsegv"), 0);
+	cr_expect_eq(column(&csv, "rss_pages"), 3);
+	csv_table_free(&csv);
 }
 
 /* With a snapshot, nothing is adopted: a touch outside it is SIGSEGV. */
@@ -166,14 +159,13 @@ Test(lackey, with_a_snapshot_outside_accesses_are_segv)
 		.lackey_path = "tests/fixtures/ok/small.lackey",
 		.out_dir = "build/test-lackey-maps",
 	};
-	char *csv;
+	struct csv_table csv;
 
-	cr_assert_eq(run_lackey(&c), 0);
-	csv = slurp("build/test-lackey-maps/summary.csv");
-	cr_expect_eq(column(csv, "adopted_pages"), 0);
-	cr_expect_eq(column(csv, "sigsegv"), 8);
-	cr_expect_eq(column(csv, "pgfault"), 0);
-	free(csv);
+	lackey_summary(&c, &csv);
+	cr_expect_eq(column(&csv, "adopted_pages"), 0);
+	cr_expect_eq(column(&csv, "sigsegv"), 8);
+	cr_expect_eq(column(&csv, "pgfault"), 0);
+	csv_table_free(&csv);
 }
 
 /* A real trace (the start of valgrind --tool=lackey on /bin/true). */
@@ -183,16 +175,15 @@ Test(lackey, a_real_trace_replays)
 		.lackey_path = "tests/fixtures/ok/true.lackey",
 		.out_dir = "build/test-lackey-true",
 	};
-	char *csv;
+	struct csv_table csv;
 
-	cr_assert_eq(run_lackey(&c), 0);
-	csv = slurp("build/test-lackey-true/summary.csv");
-	cr_expect_gt(column(csv, "trace_records"), 10000);
-	cr_expect_eq(column(csv, "sigsegv"), 0);
-	cr_expect_eq(column(csv, "pgfault"), column(csv, "adopted_pages"));
-	cr_expect_eq(column(csv, "tlb_hits") + column(csv, "tlb_misses"),
-		     column(csv, "accesses"));
-	free(csv);
+	lackey_summary(&c, &csv);
+	cr_expect_gt(column(&csv, "trace_records"), 10000);
+	cr_expect_eq(column(&csv, "sigsegv"), 0);
+	cr_expect_eq(column(&csv, "pgfault"), column(&csv, "adopted_pages"));
+	cr_expect_eq(column(&csv, "tlb_hits") + column(&csv, "tlb_misses"),
+		     column(&csv, "accesses"));
+	csv_table_free(&csv);
 }
 
 /* Found in review: a size past 32 bits is an error, not a wrapped value. */
@@ -211,15 +202,14 @@ Test(lackey, a_record_at_the_top_does_not_wrap_to_page_zero)
 		.lackey_path = "build/test-lackey-top.lackey",
 		.out_dir = "build/test-lackey-top",
 	};
-	char *csv;
+	struct csv_table csv;
 
 	cr_assert_not_null(f);
 	fputs(" L fffffffffffffffc,8\n", f);
 	fclose(f);
-	cr_assert_eq(run_lackey(&c), 0);
-	csv = slurp("build/test-lackey-top/summary.csv");
-	cr_expect_eq(column(csv, "accesses"), 1);
-	cr_expect_eq(column(csv, "adopted_pages"), 0);   /* beyond va_bits */
-	cr_expect_eq(column(csv, "sigsegv"), 1);
-	free(csv);
+	lackey_summary(&c, &csv);
+	cr_expect_eq(column(&csv, "accesses"), 1);
+	cr_expect_eq(column(&csv, "adopted_pages"), 0);   /* beyond va_bits */
+	cr_expect_eq(column(&csv, "sigsegv"), 1);
+	csv_table_free(&csv);
 }
