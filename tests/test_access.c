@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common.h"
 #include "core/cpu.h"
@@ -544,4 +545,30 @@ Test(access, a_failed_lookup_forgets_the_last_entry, .fini = cleanup)
 	cr_expect_eq(sim.stats.sigsegv, 1);
 	cr_expect_eq(sim.tlb.l1.stats.hits, 0);
 	cr_expect_eq(sim.tlb.l2.stats.hits, 2);    /* b for the write, then a */
+}
+
+/*
+ * The TLB hears of every PTE change in mm, not only of the workload's
+ * syscalls: MADV_DONTNEED and mremap called on mm directly drop the
+ * translations of the pages they take away.
+ */
+Test(access, page_changes_inside_mm_reach_the_tlb, .fini = cleanup)
+{
+	uint64_t cost = 0, a, b;
+	struct mm_struct *mm;
+
+	preset("config/x86_64.ini");
+	cr_assert_eq(run("a = mmap 0x10000000 8K rw private,anon,fixed\n"
+			 "write a\n"), SIM_OK);
+	mm = sim.procs[0].mm;
+	a = 0x10000000;
+	cr_assert_eq(mm_madvise(mm, a, 4096, MADV_DONTNEED), 0);
+	cr_assert_eq(cpu_access(&sim, 0, a, PT_READ, &cost), CPU_OK);
+	cr_expect_eq(sim.stats.pgfault, 2);         /* faulted in again */
+	cr_assert_eq(cpu_access(&sim, 0, a, PT_WRITE, &cost), CPU_OK);
+	cr_assert_eq(mm_mremap(mm, a, 8192, 8192, MREMAP_MAYMOVE | MREMAP_FIXED,
+			       0x30000000, &b), 0);
+	cr_expect_eq(cpu_access(&sim, 0, a, PT_READ, &cost), CPU_SEGV);
+	cr_expect_eq(cpu_access(&sim, 0, b, PT_READ, &cost), CPU_OK);
+	cr_expect_eq(sim.stats.pgfault, 2);         /* the page moved with it */
 }

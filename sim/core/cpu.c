@@ -58,6 +58,28 @@ static int walk(struct sim *s, struct proc *p, uint16_t asid, uint64_t va,
 	return err;
 }
 
+/* Drops the TLB entries of process pidx for [start, end) (bytes). */
+static void invalidate(struct sim *s, unsigned pidx, uint64_t start,
+			uint64_t end)
+{
+	unsigned shift = s->zone.page_shift;
+	uint64_t mask = ((uint64_t)1 << shift) - 1;
+
+	s->tlb_last.valid = false;
+	/* without ASIDs, only the current user has entries */
+	if (!s->cfg->asid && s->tlb_user != pidx + 1)
+		return;
+	if (end > start)
+		tlb_invalidate_range(&s->tlb, asid_of(s, pidx), start >> shift,
+				     (end + mask) >> shift);
+}
+
+/* mm tells of changed PTEs; owner is the process index + 1. */
+static void flush_hook(void *arg, uint32_t owner, uint64_t start, uint64_t end)
+{
+	invalidate(arg, owner - 1, start, end);
+}
+
 enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 			   enum pt_access access, uint64_t *cost)
 {
@@ -71,6 +93,7 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 	if (unlikely(!p->has_pt)) {
 		if (mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
 			return CPU_OOM;
+		mm_set_flush(p->mm, flush_hook, s);
 		p->has_pt = true;
 	}
 	s->stats.accesses++;
@@ -136,19 +159,4 @@ unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn)
 	if (!s->cfg->asid && s->tlb_user != pidx + 1)
 		return 0;
 	return tlb_probe(&s->tlb, asid_of(s, pidx), vpn);
-}
-
-void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
-		    uint64_t end)
-{
-	unsigned shift = s->zone.page_shift;
-	uint64_t mask = ((uint64_t)1 << shift) - 1;
-
-	s->tlb_last.valid = false;
-	/* without ASIDs, only the current user has entries */
-	if (!s->cfg->asid && s->tlb_user != pidx + 1)
-		return;
-	if (end > start)
-		tlb_invalidate_range(&s->tlb, asid_of(s, pidx), start >> shift,
-				     (end + mask) >> shift);
 }

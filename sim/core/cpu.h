@@ -18,7 +18,9 @@
  *
  * The TLB is shared by the processes on the CPU: entries are tagged with
  * the process's ASID when `asid` is on; without it a different process's
- * access flushes the TLB first (the CR3 write of a switch).
+ * access flushes the TLB first (the CR3 write of a switch). Each process's
+ * mm tells the TLB of every PTE it clears, rewrites or moves (mm_set_flush),
+ * so no translation outlives its page.
  */
 #ifndef SIM_CORE_CPU_H
 #define SIM_CORE_CPU_H
@@ -48,8 +50,5 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
  */
 unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn);
 
-/* Drops the TLB entries of process pidx for [start, end) (bytes). */
-void cpu_invalidate(struct sim *s, unsigned pidx, uint64_t start,
-		    uint64_t end);
 
 #endif

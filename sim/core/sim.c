@@ -292,8 +292,6 @@ static int exec_mmap(struct sim *s, struct proc *p, const struct op *op,
 	ev->size_bytes = op->arg[0];
 	if (rc)
 		return 0;
-	/* MAP_FIXED may have replaced mapped pages: drop their translations */
-	cpu_invalidate(s, (unsigned)(p - s->procs), out, out + op->arg[0]);
 	ev->addr = out;
 	ev->has_addr = true;
 	b = name_bind(p, &op->def);
@@ -330,8 +328,6 @@ static int exec_munmap(struct sim *s, struct proc *p, const struct op *op,
 		return rc;
 	rc = mm_munmap(p->mm, addr, len);
 	count_syscall(s, ev, rc, cost);
-	if (!rc)
-		cpu_invalidate(s, (unsigned)(p - s->procs), addr, addr + len);
 	ev->addr = addr;
 	ev->has_addr = true;
 	ev->size_bytes = len;
@@ -355,8 +351,6 @@ static int exec_mprotect(struct sim *s, struct proc *p, const struct op *op,
 		return rc;
 	rc = mm_mprotect(p->mm, addr, len, (int)op->arg[1]);
 	count_syscall(s, ev, rc, cost);
-	/* even a failed mprotect may have changed the part before a hole */
-	cpu_invalidate(s, (unsigned)(p - s->procs), addr, addr + len);
 	ev->addr = addr;
 	ev->has_addr = true;
 	ev->size_bytes = len;
@@ -370,8 +364,6 @@ static int set_break(struct sim *s, struct proc *p, const struct op *op,
 	struct binding *b;
 
 	mm_brk(p->mm, want, &got);
-	if (got < old)
-		cpu_invalidate(s, (unsigned)(p - s->procs), got, old);
 	/* brk cannot fail; a refused request leaves the old break */
 	count_syscall(s, ev, got == want ? (long long)got : -ENOMEM, cost);
 	ev->addr = got;
@@ -424,8 +416,7 @@ static void access_failed(struct sim *s, struct proc *p, enum cpu_result r,
 		return;
 	if (r == CPU_OOM)
 		s->stats.oom_kills++;
-	mm_munmap(p->mm, 0, s->cfg->task_size);
-	cpu_invalidate(s, (unsigned)(p - s->procs), 0, s->cfg->task_size);
+	mm_munmap(p->mm, 0, s->cfg->task_size);	/* its TLB entries go too */
 	p->killed = true;
 }
 

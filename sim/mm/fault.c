@@ -26,6 +26,8 @@ struct mm_pages {
 	struct pt pt;		/* the page table (mmu/) */
 	struct zone *zone;	/* where frames come from */
 	uint32_t owner;		/* buddy owner tag of data and table pages */
+	mm_flush_fn flush;	/* told of every PTE change, or NULL */
+	void *flush_arg;
 	struct mm_fault_stats stats;
 };
 
@@ -67,6 +69,20 @@ void mm_pages_destroy(struct mm_struct *mm)
 	pt_destroy(&mm->pages->pt, free_frame, mm->pages);
 	free(mm->pages);
 	mm->pages = NULL;
+}
+
+void mm_set_flush(struct mm_struct *mm, mm_flush_fn fn, void *arg)
+{
+	if (mm->pages) {
+		mm->pages->flush = fn;
+		mm->pages->flush_arg = arg;
+	}
+}
+
+static void flush(struct mm_pages *pg, uint64_t start, uint64_t end)
+{
+	if (pg->flush)
+		pg->flush(pg->flush_arg, pg->owner, start, end);
 }
 
 struct pt *mm_pt(struct mm_struct *mm)
@@ -150,8 +166,10 @@ void mm_zap_range(struct mm_struct *mm, uint64_t start, uint64_t end)
 {
 	struct mm_pages *pg = mm->pages;
 
-	if (pg && start < end)
+	if (pg && start < end) {
 		pt_unmap_range(&pg->pt, start, end, free_frame, pg);
+		flush(pg, start, end);
+	}
 }
 
 void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
@@ -159,8 +177,10 @@ void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
 {
 	struct mm_pages *pg = mm->pages;
 
-	if (pg && start < end)
+	if (pg && start < end) {
 		pt_protect_range(&pg->pt, start, end, pte_prot(vm_flags), NULL);
+		flush(pg, start, end);
+	}
 }
 
 struct move_ctx {
@@ -211,6 +231,7 @@ void mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
 	}
 	/* detach from the old place, frames kept */
 	pt_unmap_range(&pg->pt, old, old + len, NULL, NULL);
+	flush(pg, old, old + len);
 	for (size_t i = 0; i < c.n; i++) {
 		uint64_t flags = pte_flags(&pg->pt.g, c.ptes[i]) & PTE_CALLER_BITS;
 

@@ -410,6 +410,16 @@ struct mm_fault_stats {
 int mm_attach_pt(struct mm_struct *mm, struct zone *zone,
 		 const struct pt_geometry *g, uint32_t owner);
 
+/*
+ * Called whenever PTEs of [start, end) are cleared, rewritten or moved
+ * away (munmap, MAP_FIXED, brk shrink, mprotect, mremap, MADV_DONTNEED,
+ * exit), so whoever caches translations drops them, as Linux's
+ * flush_tlb_range and mmu notifiers do. owner is mm_attach_pt's.
+ */
+typedef void (*mm_flush_fn)(void *arg, uint32_t owner, uint64_t start,
+			    uint64_t end);
+void mm_set_flush(struct mm_struct *mm, mm_flush_fn fn, void *arg);
+
 /* The page table, NULL without one. */
 struct pt *mm_pt(struct mm_struct *mm);
 

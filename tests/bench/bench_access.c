@@ -127,7 +127,6 @@ BENCH(access)
 		if (t < best)
 			best = t;
 		mm_munmap(sim.procs[0].mm, addr, npages << 12);
-		cpu_invalidate(&sim, 0, addr, addr + (npages << 12));
 	}
 	if (bad || sim.stats.pgfault != ROUNDS * npages)
 		fprintf(stderr, "fault: %llu failed, %llu faults\n",
