@@ -5,6 +5,9 @@
  *   vmsim check  [-c CONFIG] [--set K=V]... WORKLOAD...
  *   vmsim replay [-c CONFIG] [--set K=V]... [--maps START] --strace LOG [--pid N] [-o DIR]
  *   vmsim replay [-c CONFIG] [--set K=V]... [--maps START] --lackey TRACE [-o DIR]
+ *   vmsim sweep  --vary K=V1,V2... [-c CONFIG] [--set K=V]... [-j N] [-o DIR]
+ *                [--jobs-file FILE] WORKLOAD...
+ *   vmsim merge  [-o OUT] DIR...
  *
  * All knowledge of arguments lives here; the work is in sim/io (run.c,
  * replay.c). Exit codes: 0 success, 1 simulation error, 2 bad input/usage.
@@ -16,8 +19,10 @@
 #include <unistd.h>
 
 #include "io/config.h"
+#include "io/csv_out.h"
 #include "io/diag.h"
 #include "io/run.h"
+#include "io/sweep.h"
 
 #define VMSIM_VERSION "0.1.0"
 
@@ -28,6 +33,8 @@ static const char usage_main[] =
 	"  run       simulate workloads, write CSV into results/\n"
 	"  check     parse and validate workloads, write nothing\n"
 	"  replay    replay a real strace log from a /proc maps snapshot\n"
+	"  sweep     run workloads under every combination of varied keys\n"
+	"  merge     combine a sweep's points run elsewhere (GNU parallel)\n"
 	"\n"
 	"vmsim COMMAND --help shows a command's options; vmsim --version.\n";
 
@@ -76,7 +83,58 @@ static const char usage_replay[] =
 	"  -s, --set KEY=VALUE   override one config key (e.g. stack_rlimit=1G)\n"
 	"  -h, --help            this text\n";
 
-enum { OPT_LIST_KEYS = 256, OPT_VERSION };
+static const char usage_sweep[] =
+	"usage: vmsim sweep --vary KEY=V1,V2,... [--vary KEY=...]... [-c CONFIG]\n"
+	"                   [--set KEY=VALUE]... [-j N] [-o DIR] [--jobs-file FILE]\n"
+	"                   WORKLOAD...\n"
+	"\n"
+	"Runs every workload under every combination of the varied keys (the\n"
+	"first --vary slowest, workloads fastest), N at a time, each point into\n"
+	"DIR/points/NNNN/, then writes DIR/summary.csv and DIR/timeseries.csv\n"
+	"with the varied keys as the first columns (page_size first). The rows\n"
+	"come in point order, so any -j gives the same bytes.\n"
+	"\n"
+	"  -v, --vary KEY=V,...  a config key and its values (repeatable)\n"
+	"  -c, --config FILE     machine config for every point\n"
+	"  -s, --set KEY=VALUE   override one key in every point (repeatable)\n"
+	"  -j, --jobs N          points at a time (default: online CPUs)\n"
+	"  -o, --output DIR      results directory (default: results/sweep)\n"
+	"      --jobs-file FILE  write one `vmsim run` command per point to FILE\n"
+	"                        instead of running them (for GNU parallel or a\n"
+	"                        job array); then `vmsim merge DIR`\n"
+	"  -q, --quiet           no progress bar\n"
+	"  -h, --help            this text\n";
+
+static const char usage_merge[] =
+	"usage: vmsim merge [-o OUT] DIR...\n"
+	"\n"
+	"Combines the points of the sweep planned in DIR (DIR/sweep.plan, from\n"
+	"`vmsim sweep --jobs-file`) into OUT/summary.csv and OUT/timeseries.csv,\n"
+	"the same bytes a local sweep writes. Each point's results are looked\n"
+	"for in every DIR in turn (results copied back from several hosts).\n"
+	"\n"
+	"  -o, --output OUT      where the combined files go (default: the first DIR)\n"
+	"  -h, --help            this text\n";
+
+enum { OPT_LIST_KEYS = 256, OPT_VERSION, OPT_JOBS_FILE };
+
+static const struct option sweep_options[] = {
+	{ "vary", required_argument, NULL, 'v' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "set", required_argument, NULL, 's' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option merge_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static const struct option replay_options[] = {
 	{ "maps", required_argument, NULL, 'm' },
@@ -212,6 +270,72 @@ static int cmd_replay(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_plan p = { 0 };
+	struct sweep_opts o = { .out_dir = "results/sweep" };
+	bool quiet = false;
+	int c, rc = 0;
+	char *end;
+	unsigned long jobs;
+
+	optind = 1;
+	while (!rc && (c = getopt_long(argc, argv, "v:c:s:j:o:qh", sweep_options,
+					NULL)) != -1) {
+		switch (c) {
+		case 'v': rc = sweep_add_axis(&p, optarg) ? VMSIM_EXIT_INPUT : 0; break;
+		case 'c': rc = sweep_set_config(&p, optarg) ? VMSIM_EXIT_SIM : 0; break;
+		case 's': rc = sweep_add_set(&p, optarg) ? VMSIM_EXIT_SIM : 0; break;
+		case 'j':
+			jobs = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || jobs == 0 || jobs > 4096) {
+				sweep_plan_free(&p);
+				return usage_error(usage_sweep, "-j: '%s' is not a number "
+						   "of jobs from 1 to 4096", optarg);
+			}
+			o.jobs = (unsigned)jobs;
+			break;
+		case 'o': o.out_dir = optarg; break;
+		case OPT_JOBS_FILE: o.jobs_file = optarg; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(usage_sweep, stdout); sweep_plan_free(&p); return 0;
+		default: fputs(usage_sweep, stderr); rc = VMSIM_EXIT_INPUT; break;
+		}
+	}
+	for (int i = optind; !rc && i < argc; i++)
+		rc = sweep_add_workload(&p, argv[i]) ? VMSIM_EXIT_SIM : 0;
+	if (!rc && !p.nr_workloads)
+		rc = usage_error(usage_sweep, "%s: no workload given", "sweep");
+	else if (!rc && !p.nr_axes)
+		rc = usage_error(usage_sweep, "%s: nothing to vary (--vary KEY=V1,V2)",
+				 "sweep");
+	if (!rc) {
+		o.progress = !quiet && !o.jobs_file && isatty(STDERR_FILENO);
+		rc = sweep_run(&p, &o);
+	}
+	sweep_plan_free(&p);
+	return rc;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	const char *out = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", merge_options, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': fputs(usage_merge, stdout); return 0;
+		default: fputs(usage_merge, stderr); return VMSIM_EXIT_INPUT;
+		}
+	}
+	if (optind == argc)
+		return usage_error(usage_merge, "%s: no sweep directory given", "merge");
+	return sweep_merge((const char *const *)argv + optind, (size_t)(argc - optind),
+			   out ? out : argv[optind]);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -228,11 +352,16 @@ int main(int argc, char **argv)
 		printf("vmsim %s\n", VMSIM_VERSION);
 		return 0;
 	}
+	csv_remove_on_signals();
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "check"))
 		return cmd_run(argc - 1, argv + 1, true);
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sweep"))
+		return cmd_sweep(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc - 1, argv + 1);
 	return usage_error(usage_main, "unknown command '%s'", cmd);
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <criterion/criterion.h>
 
@@ -30,6 +31,26 @@ static inline uint64_t test_rand(uint64_t *state)
 static inline uint64_t test_rand_below(uint64_t *state, uint64_t n)
 {
 	return n ? test_rand(state) % n : 0;
+}
+
+/* A whole file, NUL-terminated (free it); NULL if it cannot be read. */
+static inline char *test_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
 }
 
 #endif

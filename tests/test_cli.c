@@ -67,32 +67,12 @@ static void teardown(void)
 		rm_rf(out_dir);
 }
 
-/* The whole file, NUL-terminated; NULL if it cannot be read. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static char *result(const char *dir, const char *workload, const char *file)
 {
 	char path[1024];
 
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, workload, file);
-	return slurp(path);
+	return test_slurp(path);
 }
 
 /* Names in dir (hidden ones too), sorted, joined with spaces. */

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,51 @@
 #include <csv.h>
 
 #include "io/csv_out.h"
+
+/*
+ * The temporary files open now, for the signal handler. A run has two or
+ * three open at once; a file that finds no free slot is only unprotected.
+ */
+#define NR_LIVE 16
+static char *volatile live[NR_LIVE];
+
+static void live_add(char *path)
+{
+	for (unsigned i = 0; i < NR_LIVE; i++) {
+		if (!live[i]) {
+			live[i] = path;
+			return;
+		}
+	}
+}
+
+static void live_del(const char *path)
+{
+	for (unsigned i = 0; i < NR_LIVE; i++)
+		if (live[i] == path)
+			live[i] = NULL;
+}
+
+static void on_signal(int sig)
+{
+	for (unsigned i = 0; i < NR_LIVE; i++)
+		if (live[i])
+			unlink(live[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void csv_remove_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 int csv_open(struct csv_file *c, const char *dir, const char *name)
 {
@@ -31,6 +77,7 @@ int csv_open(struct csv_file *c, const char *dir, const char *name)
 		free(c->final_path);
 		return err;
 	}
+	live_add(c->tmp_path);
 	return 0;
 }
 
@@ -84,6 +131,7 @@ void csv_end_row(struct csv_file *c)
 
 static void csv_release(struct csv_file *c)
 {
+	live_del(c->tmp_path);
 	free(c->tmp_path);
 	free(c->final_path);
 	memset(c, 0, sizeof(*c));

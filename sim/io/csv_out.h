@@ -38,4 +38,11 @@ int csv_commit(struct csv_file *c);
 /* Closes and removes the temporary file. */
 void csv_abort(struct csv_file *c);
 
+/*
+ * Makes SIGINT, SIGTERM and SIGHUP remove every temporary file still open
+ * before the process dies of the signal, so an interrupted run or sweep
+ * leaves only whole files. The program calls it once at start.
+ */
+void csv_remove_on_signals(void);
+
 #endif
