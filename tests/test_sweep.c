@@ -108,12 +108,13 @@ Test(sweep, page_size_rows_in_point_order_with_exact_counters,
 {
 	struct csv_table t;
 	char path[256], *plan;
-	static const char *const want[4][5] = {
-		/* page_size, workload, pgfault, tlb_misses, accesses */
-		{ "4096", "sweep-a", "25", "25", "2025" },
-		{ "4096", "sweep-b", "10", "10", "10" },
-		{ "8192", "sweep-a", "13", "13", "2025" },
-		{ "8192", "sweep-b", "5", "5", "10" },
+	/* 100K mapped: 25 or 13 pages; a 42K heap: 2K or 6K of its last page unused */
+	static const char *const want[4][6] = {
+		/* page_size, workload, pgfault, tlb_misses, accesses, vm_internal_frag */
+		{ "4096", "sweep-a", "25", "25", "2025", "0" },
+		{ "4096", "sweep-b", "10", "10", "10", "2048" },
+		{ "8192", "sweep-a", "13", "13", "2025", "4096" },
+		{ "8192", "sweep-b", "5", "5", "10", "6144" },
 	};
 
 	cr_assert_eq(sh(VMSIM " sweep -q -j 2 --vary page_size=4K,8K -o %s/s "
@@ -132,6 +133,7 @@ Test(sweep, page_size_rows_in_point_order_with_exact_counters,
 		cr_assert_str_eq(field(&t, r + 1, "pgfault"), want[r][2]);
 		cr_assert_str_eq(field(&t, r + 1, "tlb_misses"), want[r][3]);
 		cr_assert_str_eq(field(&t, r + 1, "accesses"), want[r][4]);
+		cr_assert_str_eq(field(&t, r + 1, "vm_internal_frag_bytes"), want[r][5]);
 	}
 	csv_table_free(&t);
 

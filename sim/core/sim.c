@@ -294,6 +294,7 @@ static int exec_mmap(struct sim *s, struct proc *p, const struct op *op,
 		return 0;
 	ev->addr = out;
 	ev->has_addr = true;
+	s->mmap_slack_bytes += -op->arg[0] & (s->cfg->page_size - 1);
 	b = name_bind(p, &op->def);
 	if (!b)
 		return SIM_ENOMEM;
@@ -710,11 +711,13 @@ void sim_update_stats(struct sim *s)
 	s->stats.total_vm_pages = 0;
 	s->stats.rss_pages = 0;
 	s->stats.nr_page_table_pages = 0;
+	s->stats.vm_internal_frag_bytes = s->mmap_slack_bytes;
 	for (unsigned i = 0; i < s->nr_procs; i++) {
 		struct mm_struct *mm = s->procs[i].mm;
 
 		if (!mm)
 			continue;
+		s->stats.vm_internal_frag_bytes += -mm_cur_brk(mm) & (s->cfg->page_size - 1);
 		s->stats.nr_vmas += mm_nr_vmas(mm);
 		s->stats.total_vm_pages += mm_counters(mm)->total_vm;
 		s->stats.rss_pages += mm_rss_pages(mm);

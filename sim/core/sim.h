@@ -109,6 +109,7 @@ struct sim {
 	uint64_t now;                 /* simulated ns */
 	uint64_t last_sample_ns;      /* when the sampler last fired */
 	struct stats stats;           /* counters */
+	uint64_t mmap_slack_bytes;    /* mmap's page rounding, summed */
 	struct proc *procs;           /* processes */
 	unsigned nr_procs;
 	unsigned nr_running;          /* processes not yet done */

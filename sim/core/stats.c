@@ -10,7 +10,7 @@ const struct stats_field stats_fields[] = {
 	S(sim_time_ns), S(ops), S(kalloc), S(kfree), S(kalloc_fail),
 	S(pgalloc), S(pgfree), S(nr_free_pages), S(nr_alloc_pages),
 	S(requested_bytes), S(internal_frag_bytes), S(syscalls),
-	S(syscall_errors), S(nr_vmas), S(total_vm_pages),
+	S(syscall_errors), S(nr_vmas), S(total_vm_pages), S(vm_internal_frag_bytes),
 	S(kalloc_time_ns), S(syscall_time_ns),
 	S(accesses), S(tlb_hits), S(tlb_misses), S(page_walks),
 	S(walk_mem_refs), S(pgfault), S(sigsegv), S(seg_faults), S(oom_kills), S(rss_pages),

@@ -29,6 +29,9 @@ struct stats {
 	uint64_t syscall_errors;     /* of them, those that failed */
 	uint64_t nr_vmas;            /* VMAs now */
 	uint64_t total_vm_pages;     /* mapped virtual pages now */
+	uint64_t vm_internal_frag_bytes; /* page rounding: bytes mmap mapped beyond
+					  * the lengths asked (summed), plus the
+					  * heap's tail beyond brk now */
 	uint64_t kalloc_time_ns;     /* simulated time spent in kalloc/kfree */
 	uint64_t syscall_time_ns;    /* simulated time spent in syscalls */
 	uint64_t accesses;           /* user memory accesses (read/write/exec) */
