@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "diag_capture.h"
@@ -212,4 +213,72 @@ Test(lackey, a_record_at_the_top_does_not_wrap_to_page_zero)
 	cr_expect_eq(column(&csv, "adopted_pages"), 0);   /* beyond va_bits */
 	cr_expect_eq(column(&csv, "sigsegv"), 1);
 	csv_table_free(&csv);
+}
+
+/* A gzip-compressed trace reads as the text it holds (the same counts). */
+Test(lackey, a_gzipped_trace_counts_as_the_plain_one)
+{
+	const char *sets[] = { "tlb2_entries=0" };
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini", .sets = sets, .nr_sets = 1,
+		.lackey_path = "tests/fixtures/ok/small.lackey.gz",
+		.out_dir = "build/test-lackey-gz",
+	};
+	struct csv_table csv;
+
+	lackey_summary(&c, &csv);
+	cr_expect_eq(column(&csv, "trace_records"), 5);
+	cr_expect_eq(column(&csv, "accesses"), 8);
+	cr_expect_eq(column(&csv, "tlb_misses"), 5);
+	cr_expect_eq(column(&csv, "pgfault"), 3);
+	csv_table_free(&csv);
+}
+
+/* A .gz cut short is bad input, not a shorter trace; nothing is written. */
+Test(lackey, a_truncated_gzip_trace_is_an_error)
+{
+	struct replay_cli c = {
+		.lackey_path = "tests/fixtures/bad/truncated.lackey.gz",
+		.out_dir = "build/test-lackey-truncated",
+	};
+
+	cr_assert_eq(system("rm -rf build/test-lackey-truncated"), 0);
+	diag_capture();
+	cr_assert_eq(run_lackey(&c), VMSIM_EXIT_INPUT);
+	assert_diag("tests/fixtures/bad/truncated.lackey.gz: error: not a whole gzip "
+		    "file (gzip -dc exited with 1)\n");
+	cr_assert_neq(access("build/test-lackey-truncated", F_OK), 0);
+}
+
+/* A workload whose program is a trace: `lackey PATH` beside it. */
+Test(lackey, a_trace_workload_runs_like_replay)
+{
+	struct run_opts o = { .out_dir = "build/test-lackey-wl" };
+	struct csv_table csv;
+
+	cr_assert_eq(run_workload(&o, "tests/fixtures/ok/small-trace.wl"), 0);
+	cr_assert_eq(csv_read("build/test-lackey-wl/small-trace/summary.csv", &csv), 0);
+	cr_assert_eq(csv.nr_rows, 2);
+	cr_expect_str_eq(csv.rows[1].fields[csv_column(&csv, "workload")], "small-trace");
+	cr_expect_eq(column(&csv, "tlb2_entries"), 0);   /* its `set` line */
+	cr_expect_eq(column(&csv, "trace_records"), 5);
+	cr_expect_eq(column(&csv, "tlb_misses"), 5);
+	cr_expect_eq(column(&csv, "pgfault"), 3);
+	csv_table_free(&csv);
+}
+
+Test(lackey, a_trace_workload_has_no_operations)
+{
+	struct run_opts o = { .out_dir = "build/test-lackey-wl-bad" };
+
+	diag_capture();
+	cr_assert_eq(run_workload(&o, "tests/fixtures/bad/lackey-with-ops.wl"),
+		     VMSIM_EXIT_INPUT);
+	assert_diag("tests/fixtures/bad/lackey-with-ops.wl:2:1: error: a workload "
+		    "with a `lackey` trace has no operations: the trace is its program\n");
+	diag_capture();
+	cr_assert_eq(run_workload(&o, "tests/fixtures/bad/maps-without-lackey.wl"),
+		     VMSIM_EXIT_INPUT);
+	assert_diag("tests/fixtures/bad/maps-without-lackey.wl: error: `maps` gives a "
+		    "`lackey` trace its address space, and there is no `lackey` line\n");
 }

@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "io/diag.h"
@@ -130,14 +132,111 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 	return rc;
 }
 
+/*
+ * A gzip-compressed trace (bundled workloads keep theirs that way): the
+ * text from `gzip -dc`, whole, in *out. gzip's own exit status decides
+ * whether the file was whole, so a truncated .gz is an error, not a
+ * shorter trace.
+ */
+static int gunzip(const char *path, char **out, size_t *len)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *buf = malloc(cap);
+	struct sigaction old_chld;
+	int pipefd[2], status;
+	pid_t pid;
+	ssize_t got;
+
+	if (!buf || pipe(pipefd)) {
+		free(buf);
+		diag_error(path, 0, 0, "cannot decompress: %s", strerror(errno));
+		return -1;
+	}
+	/* gzip's status is needed: a caller that ignores SIGCHLD would lose it */
+	sigaction(SIGCHLD, &(struct sigaction){ .sa_handler = SIG_DFL }, &old_chld);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execlp("gzip", "gzip", "-dc", "--", path, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		sigaction(SIGCHLD, &old_chld, NULL);
+		close(pipefd[0]);
+		free(buf);
+		diag_error(path, 0, 0, "cannot decompress: fork: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		got = read(pipefd[0], buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	sigaction(SIGCHLD, &old_chld, NULL);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		free(buf);
+		diag_error(path, 0, 0, "not a whole gzip file (gzip -dc %s %d)",
+			   WIFEXITED(status) ? "exited with" : "died of signal",
+			   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		return -1;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static bool gzipped(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && !strcmp(path + n - 3, ".gz");
+}
+
 int lackey_parse_file(const char *path, lackey_fn fn, void *arg,
 		      uint64_t *records)
 {
-	int fd = open(path, O_RDONLY);
+	int fd;
 	struct stat st;
 	void *map;
 	int rc;
 
+	if (gzipped(path)) {
+		char *text;
+		size_t len;
+
+		if (access(path, R_OK)) {
+			diag_error(path, 0, 0, "cannot open: %s", strerror(errno));
+			return -1;
+		}
+		if (gunzip(path, &text, &len))
+			return -1;
+		rc = lackey_parse(path, text, len, fn, arg, records);
+		free(text);
+		return rc;
+	}
+	fd = open(path, O_RDONLY);
 	if (fd < 0 || fstat(fd, &st)) {
 		diag_error(path, 0, 0, "cannot open: %s", strerror(errno));
 		if (fd >= 0)

@@ -36,7 +36,11 @@ typedef int (*lackey_fn)(void *arg, const struct lackey_rec *r);
 int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 		 void *arg, uint64_t *records);
 
-/* The same for a file (read whole). -1 also when it cannot be read. */
+/*
+ * The same for a file (mapped whole). A name ending in .gz is read through
+ * `gzip -dc` (bundled traces are kept compressed); a .gz that gzip cannot
+ * read to its end is an error. -1 also when the file cannot be read.
+ */
 int lackey_parse_file(const char *path, lackey_fn fn, void *arg,
 		      uint64_t *records);
 

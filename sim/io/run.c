@@ -245,6 +245,9 @@ void run_workload_name(const char *path, char *out, size_t len)
 	workload_name(path, out, len);
 }
 
+static int lackey_sim(struct sim_config *cfg, const char *trace,
+		      const char *maps, const char *out_dir, const char *name);
+
 int run_workload(const struct run_opts *o, const char *path)
 {
 	struct program prog;
@@ -259,6 +262,19 @@ int run_workload(const struct run_opts *o, const char *path)
 		return VMSIM_EXIT_INPUT;
 	if (run_settle_config(&cfg, o, &hdr)) {
 		exit_code = VMSIM_EXIT_INPUT;
+		goto out_parsed;
+	}
+	if (hdr.maps && !hdr.lackey) {
+		diag_error(path, 0, 0, "`maps` gives a `lackey` trace its address "
+			   "space, and there is no `lackey` line");
+		exit_code = VMSIM_EXIT_INPUT;
+		goto out_parsed;
+	}
+	if (hdr.lackey) {
+		workload_name(path, name, sizeof(name));
+		snprintf(dir, sizeof(dir), "%s/%s", o->out_dir ? o->out_dir : "results", name);
+		exit_code = lackey_sim(&cfg, hdr.lackey, hdr.maps,
+				       o->check_only ? NULL : dir, name);
 		goto out_parsed;
 	}
 	rc = sim_init(&sim, &cfg);
@@ -520,26 +536,26 @@ static int on_lackey(void *arg, const struct lackey_rec *r)
 	return rc;
 }
 
-int run_lackey(const struct replay_cli *cli)
+/*
+ * One lackey trace through the machine cfg describes: the process's
+ * address space from maps (or adopted page by page), summary.csv into
+ * out_dir unless it is NULL. Returns the exit code.
+ */
+static int lackey_sim(struct sim_config *cfg, const char *trace,
+		      const char *maps, const char *out_dir, const char *name)
 {
-	struct run_opts o = { .config_path = cli->config_path, .sets = cli->sets,
-			      .nr_sets = cli->nr_sets };
-	struct sim_config cfg;
 	struct program prog;
 	struct maps_snapshot snap;
 	struct sim sim;
-	struct lackey_ctx c = { .sim = &sim, .adopt = !cli->maps_path };
-	char name[256];
+	struct lackey_ctx c = { .sim = &sim, .adopt = !maps };
 	int rc, exit_code = VMSIM_EXIT_OK;
 
-	if (run_settle_config(&cfg, &o, NULL))
-		return VMSIM_EXIT_INPUT;
 	/* a trace cannot be killed half way: it is what the program did */
-	cfg.segv = CFG_SEGV_SKIP;
-	program_init(&prog, cli->lackey_path);
-	if (sim_init(&sim, &cfg)) {
+	cfg->segv = CFG_SEGV_SKIP;
+	program_init(&prog, trace);
+	if (sim_init(&sim, cfg)) {
 		program_free(&prog);
-		diag_error("replay", 0, 0, "cannot build the machine");
+		diag_error(trace, 0, 0, "cannot build the machine");
 		return VMSIM_EXIT_SIM;
 	}
 	sim.dump_out = NULL;
@@ -547,19 +563,19 @@ int run_lackey(const struct replay_cli *cli)
 		exit_code = VMSIM_EXIT_SIM;
 		goto out;
 	}
-	if (cli->maps_path) {
-		if (maps_parse_file(cli->maps_path, &snap)) {
+	if (maps) {
+		if (maps_parse_file(maps, &snap)) {
 			exit_code = VMSIM_EXIT_INPUT;
 			goto out;
 		}
-		rc = replay_import_snapshot(sim.procs[0].mm, &snap, cli->maps_path);
+		rc = replay_import_snapshot(sim.procs[0].mm, &snap, maps);
 		maps_snapshot_free(&snap);
 		if (rc) {
 			exit_code = VMSIM_EXIT_INPUT;
 			goto out;
 		}
 	}
-	rc = lackey_parse_file(cli->lackey_path, on_lackey, &c, NULL);
+	rc = lackey_parse_file(trace, on_lackey, &c, NULL);
 	if (rc < 0) {
 		exit_code = VMSIM_EXIT_INPUT;
 		goto out;
@@ -568,18 +584,17 @@ int run_lackey(const struct replay_cli *cli)
 		/* an outcome of the simulation, not bad input */
 		fprintf(stderr, "vmsim: replay: out of simulated memory (memory_size"
 			" %" PRIu64 " bytes) after %" PRIu64 " records: the process is"
-			" killed there\n", cfg.memory_size, sim.stats.trace_records);
+			" killed there\n", cfg->memory_size, sim.stats.trace_records);
 		sim.stats.oom_kills++;
 	}
 	sim.now = c.cost;
 	sim_update_stats(&sim);
-	if (cli->out_dir) {
-		workload_name(cli->lackey_path, name, sizeof(name));
-		rc = run_make_dir(cli->out_dir);
+	if (out_dir) {
+		rc = run_make_dir(out_dir);
 		if (!rc)
-			rc = write_summary(cli->out_dir, name, &cfg, &sim);
+			rc = write_summary(out_dir, name, cfg, &sim);
 		if (rc) {
-			diag_error(cli->out_dir, 0, 0, "cannot write results: %s",
+			diag_error(out_dir, 0, 0, "cannot write results: %s",
 				   strerror(-rc));
 			exit_code = VMSIM_EXIT_SIM;
 		}
@@ -588,4 +603,17 @@ out:
 	sim_destroy(&sim);
 	program_free(&prog);
 	return exit_code;
+}
+
+int run_lackey(const struct replay_cli *cli)
+{
+	struct run_opts o = { .config_path = cli->config_path, .sets = cli->sets,
+			      .nr_sets = cli->nr_sets };
+	struct sim_config cfg;
+	char name[256];
+
+	if (run_settle_config(&cfg, &o, NULL))
+		return VMSIM_EXIT_INPUT;
+	workload_name(cli->lackey_path, name, sizeof(name));
+	return lackey_sim(&cfg, cli->lackey_path, cli->maps_path, cli->out_dir, name);
 }

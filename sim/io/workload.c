@@ -639,19 +639,22 @@ static void header_line(struct parser *p, const struct token *tok, int ntok)
 		return;
 	}
 	if (ntok != 2) {
-		perr(p, tok[0].col, "usage: %s", !strcmp(tok[0].s, "set") ?
-		     "set KEY=VALUE" : "config PATH");
+		perr(p, tok[0].col, "usage: %s %s", tok[0].s,
+		     !strcmp(tok[0].s, "set") ? "KEY=VALUE" : "PATH");
 		return;
 	}
-	if (!strcmp(tok[0].s, "config")) {
-		char path[PATH_MAX];
+	if (strcmp(tok[0].s, "set")) {
+		/* config, lackey, maps: a file beside the workload */
+		char path[PATH_MAX], **slot = !strcmp(tok[0].s, "config") ?
+			&p->hdr->config : !strcmp(tok[0].s, "lackey") ?
+			&p->hdr->lackey : &p->hdr->maps;
 
 		if (tok[1].s[0] == '/')
 			snprintf(path, sizeof(path), "%s", tok[1].s);
 		else
 			snprintf(path, sizeof(path), "%s/%s", p->dir, tok[1].s);
-		free(p->hdr->config);
-		p->hdr->config = strdup(path);
+		free(*slot);
+		*slot = strdup(path);
 	} else {
 		struct wl_setting *s = realloc(p->hdr->settings,
 					       (p->hdr->nr_settings + 1) * sizeof(*s));
@@ -743,10 +746,14 @@ static void parse_line(struct parser *p, char *line)
 
 	if (ntok <= 0)
 		return;
-	if (!strcmp(tok[0].s, "config") || !strcmp(tok[0].s, "set")) {
+	if (!strcmp(tok[0].s, "config") || !strcmp(tok[0].s, "set") ||
+	    !strcmp(tok[0].s, "lackey") || !strcmp(tok[0].s, "maps")) {
 		header_line(p, tok, ntok);
 		return;
 	}
+	if (p->hdr->lackey && !p->seen_op)
+		perr(p, tok[0].col, "a workload with a `lackey` trace has no operations:"
+		     " the trace is its program");
 	p->seen_op = true;
 	if (!strcmp(tok[0].s, "repeat")) {
 		repeat_line(p, tok, ntok);
@@ -921,5 +928,7 @@ void wl_header_free(struct wl_header *hdr)
 	}
 	free(hdr->settings);
 	free(hdr->config);
+	free(hdr->lackey);
+	free(hdr->maps);
 	memset(hdr, 0, sizeof(*hdr));
 }

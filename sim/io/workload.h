@@ -24,6 +24,8 @@ struct wl_header {
 	char *config;                 /* `config PATH`, resolved, or NULL */
 	struct wl_setting *settings;  /* `set` lines in order */
 	size_t nr_settings;
+	char *lackey;                 /* `lackey PATH`, resolved: a trace workload */
+	char *maps;                   /* `maps PATH`, resolved: its address space */
 };
 
 /*
