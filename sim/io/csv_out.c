@@ -123,6 +123,13 @@ void csv_double(struct csv_file *c, double v, int decimals)
 	fprintf(c->f, "%.*f", decimals, v);
 }
 
+void csv_raw_fields(struct csv_file *c, const char *text, size_t len)
+{
+	sep(c);
+	if (fwrite(text, 1, len, c->f) != len)
+		c->failed = true;
+}
+
 void csv_end_row(struct csv_file *c)
 {
 	fputc('\n', c->f);

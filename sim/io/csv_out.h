@@ -30,6 +30,11 @@ void csv_u64(struct csv_file *c, uint64_t v);
 void csv_i64(struct csv_file *c, int64_t v);
 void csv_hex(struct csv_file *c, uint64_t v);       /* 0x1f000 */
 void csv_double(struct csv_file *c, double v, int decimals);
+/*
+ * Appends fields that are already CSV text ("1,2,\"a,b\"", no line end),
+ * as read from another CSV file, to the current row.
+ */
+void csv_raw_fields(struct csv_file *c, const char *text, size_t len);
 void csv_end_row(struct csv_file *c);
 
 /* Closes and renames into place. Returns 0, or -errno (file removed). */

@@ -397,10 +397,16 @@ static void col_free(struct columns *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* What one point left behind, read back. */
+/*
+ * What one point left behind: its summary read whole, and of its time
+ * series (often the bulk: a row every sample_interval_ns) the header
+ * only, so that the rows can be copied through as text when the header
+ * is the combined one.
+ */
 struct point_csv {
 	struct csv_table summary;
-	struct csv_table ts;       /* nr_rows 0 when there is none */
+	char *ts_path;             /* NULL when there is none */
+	struct csv_row ts_head;    /* its header's names */
 	char name[256];            /* the workload column */
 };
 
@@ -409,6 +415,46 @@ static bool file_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+/* The first row of a CSV file, through csv_read() when it is quoted. */
+static int read_header(const char *path, struct csv_row *h)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *tok, *save;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (!f) {
+		diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	len = getline(&line, &cap, f);
+	fclose(f);
+	if (len <= 0) {
+		free(line);
+		diag_error(path, 0, 0, "empty file: no header row");
+		return -1;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strchr(line, '"')) {
+		struct csv_table t;
+
+		free(line);
+		if (csv_read(path, &t))
+			return -1;
+		*h = t.rows[0];
+		t.rows[0] = (struct csv_row){ 0 };
+		csv_table_free(&t);
+		return 0;
+	}
+	for (tok = strtok_r(line, ",", &save); tok && !rc;
+	     tok = strtok_r(NULL, ",", &save))
+		rc = push_str(&h->fields, &h->nr_fields, tok, strlen(tok));
+	free(line);
+	return rc;
 }
 
 static int read_point(const struct sweep_plan *p, size_t i,
@@ -443,15 +489,17 @@ static int read_point(const struct sweep_plan *p, size_t i,
 	}
 	snprintf(path, sizeof(path), "%s/points/%04zu/%s/timeseries.csv",
 		 dirs[d], i, pc->name);
-	if (file_exists(path) && csv_read(path, &pc->ts))
-		return -1;
-	return 0;
+	if (!file_exists(path))
+		return 0;
+	pc->ts_path = strdup(path);
+	return pc->ts_path ? read_header(path, &pc->ts_head) : -1;
 }
 
 static void point_csv_free(struct point_csv *pc)
 {
 	csv_table_free(&pc->summary);
-	csv_table_free(&pc->ts);
+	free_strs(pc->ts_head.fields, pc->ts_head.nr_fields);
+	free(pc->ts_path);
 }
 
 /* The axis keys as the combined files' first columns: page_size first. */
@@ -504,31 +552,95 @@ static void write_rows(struct csv_file *out, const struct sweep_plan *p,
 	}
 }
 
+/* The combined columns: the union of the headers, less the axes. */
+static int combined_columns(const struct sweep_plan *p, const struct point_csv *pcs,
+			    size_t n, bool ts, struct columns *cols)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (ts && pcs[i].ts_path)
+			rc = col_union(cols, &pcs[i].ts_head, 0);
+		else if (!ts)
+			rc = col_union(cols, &pcs[i].summary.rows[0], 0);
+	}
+	/* the axes lead; a summary's own copies of them are dropped */
+	for (size_t a = 0; a < p->nr_axes && !rc; a++) {
+		long k = col_find(cols, p->axes[a].key);
+
+		if (k >= 0) {
+			free(cols->names[k]);
+			memmove(cols->names + k, cols->names + k + 1,
+				(cols->nr - (size_t)k - 1) * sizeof(*cols->names));
+			cols->nr--;
+		}
+	}
+	return rc;
+}
+
+static bool same_columns(const struct columns *cols, const struct csv_row *h)
+{
+	if (h->nr_fields != cols->nr)
+		return false;
+	for (size_t c = 0; c < cols->nr; c++)
+		if (strcmp(cols->names[c], h->fields[c]))
+			return false;
+	return true;
+}
+
+/*
+ * A point's time series into the combined one. When its header is the
+ * combined header (every point of a page-size sweep), each row is copied
+ * through as text behind the axis values; otherwise it is read whole and
+ * its columns are placed.
+ */
+static int copy_series(struct csv_file *out, const struct sweep_plan *p,
+		       size_t i, const struct point_csv *pc,
+		       const struct columns *cols, const size_t *order)
+{
+	struct csv_table t;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f;
+
+	if (!same_columns(cols, &pc->ts_head)) {
+		if (csv_read(pc->ts_path, &t))
+			return -1;
+		write_rows(out, p, i, pc, &t, cols, order, true);
+		csv_table_free(&t);
+		return 0;
+	}
+	f = fopen(pc->ts_path, "r");
+	if (!f) {
+		diag_error(pc->ts_path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	len = getline(&line, &cap, f);          /* the header */
+	while (len > 0 && (len = getline(&line, &cap, f)) > 0) {
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (!len)
+			continue;
+		for (size_t a = 0; a < p->nr_axes; a++)
+			csv_str(out, axis_value(p, i, order[a], pc));
+		csv_str(out, pc->name);
+		csv_raw_fields(out, line, (size_t)len);
+		csv_end_row(out);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
 static int write_combined(const char *out_dir, const char *file,
 			  const struct sweep_plan *p, const struct point_csv *pcs,
 			  size_t n, bool ts, const size_t *order)
 {
 	struct columns cols = { 0 };
 	struct csv_file out;
-	int rc = 0;
+	int rc = combined_columns(p, pcs, n, ts, &cols);
 
-	for (size_t i = 0; i < n && !rc; i++) {
-		const struct csv_table *t = ts ? &pcs[i].ts : &pcs[i].summary;
-
-		if (t->nr_rows)
-			rc = col_union(&cols, &t->rows[0], 0);
-	}
-	/* the axes lead; a summary's own copies of them are dropped */
-	for (size_t a = 0; a < p->nr_axes && !rc; a++) {
-		long k = col_find(&cols, p->axes[a].key);
-
-		if (k >= 0) {
-			free(cols.names[k]);
-			memmove(cols.names + k, cols.names + k + 1,
-				(cols.nr - (size_t)k - 1) * sizeof(*cols.names));
-			cols.nr--;
-		}
-	}
 	if (!rc && ts && !cols.nr)
 		goto out;       /* no point wrote a time series */
 	if (!rc)
@@ -544,13 +656,16 @@ static int write_combined(const char *out_dir, const char *file,
 	for (size_t c = 0; c < cols.nr; c++)
 		csv_str(&out, cols.names[c]);
 	csv_end_row(&out);
-	for (size_t i = 0; i < n; i++) {
-		const struct csv_table *t = ts ? &pcs[i].ts : &pcs[i].summary;
-
-		if (t->nr_rows)
-			write_rows(&out, p, i, &pcs[i], t, &cols, order, ts);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!ts)
+			write_rows(&out, p, i, &pcs[i], &pcs[i].summary, &cols, order, false);
+		else if (pcs[i].ts_path && copy_series(&out, p, i, &pcs[i], &cols, order))
+			rc = -EIO;
 	}
-	rc = csv_commit(&out);
+	if (rc)
+		csv_abort(&out);
+	else
+		rc = csv_commit(&out);
 out:
 	col_free(&cols);
 	return rc;
