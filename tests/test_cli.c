@@ -489,6 +489,7 @@ Test(cli, summary_column_names_are_unique)
 		names[n++] = cfg_key_name(i);
 	names[n++] = "workload";
 	names[n++] = "process";
+	names[n++] = "pid";
 	for (unsigned i = 0; i < stats_nr_fields; i++)
 		names[n++] = stats_fields[i].name;
 	cr_assert_leq(n, 256);

@@ -341,7 +341,7 @@ Test(workload, bad_unclosed_repeat_points_at_its_opening, .fini = cleanup)
 
 Test(workload, bad_stray_closing_brace, .fini = cleanup)
 {
-	assert_bad("stray-brace.wl", "2:1: error: '}' without an open repeat\n");
+	assert_bad("stray-brace.wl", "2:1: error: '}' without an open repeat, spawn or fork\n");
 }
 
 Test(workload, bad_time, .fini = cleanup)
@@ -356,7 +356,7 @@ Test(workload, bad_time, .fini = cleanup)
 Test(workload, bad_loop_variable, .fini = cleanup)
 {
 	assert_bad("bad-loop-var.wl", "1:10: error: '9x' is not a valid loop variable\n"
-		   "tests/fixtures/bad/bad-loop-var.wl:2:1: error: '}' without an open repeat\n");
+		   "tests/fixtures/bad/bad-loop-var.wl:2:1: error: '}' without an open repeat, spawn or fork\n");
 	cleanup();
 	assert_bad("unknown-loop-var.wl",
 		   "2:11: error: '$k' is not the variable of an enclosing repeat\n");
@@ -471,7 +471,7 @@ Test(workload, nesting_deeper_than_eight_is_refused, .fini = cleanup)
 	diag_capture();
 	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), -1);
 	assert_diag("t.wl:9:1: error: repeat blocks nest at most 8 deep\n"
-		    "t.wl:18:1: error: '}' without an open repeat\n");
+		    "t.wl:18:1: error: '}' without an open repeat, spawn or fork\n");
 }
 
 Test(workload, long_loop_variable_is_refused_not_truncated, .fini = cleanup)
@@ -484,7 +484,7 @@ Test(workload, long_loop_variable_is_refused_not_truncated, .fini = cleanup)
 				     "}\n", &prog, &hdr), -1);
 	assert_diag("t.wl:1:10: error: loop variable 'abcdefghijklmnopqrstuvwxyz012345' is longer than 31 characters\n"
 		    "t.wl:2:11: error: '$abcdefghijklmnopqrstuvwxyz012345' is not the variable of an enclosing repeat\n"
-		    "t.wl:3:1: error: '}' without an open repeat\n");
+		    "t.wl:3:1: error: '}' without an open repeat, spawn or fork\n");
 	cleanup();
 	/* 31 is fine */
 	parse_ok("repeat 2 abcdefghijklmnopqrstuvwxyz01234 {\n"

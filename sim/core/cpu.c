@@ -131,14 +131,16 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 	s->stats.tlb_misses++;
 	err = walk(s, p, asid, va, access, cost);
 	if (err) {
-		uint64_t before = mm_fault_stats(p->mm)->pgfault;
+		const struct mm_fault_stats *fs = mm_fault_stats(p->mm);
+		uint64_t before = fs->pgfault, cow = fs->cow_faults;
 
 		err = mm_fault(p->mm, va, access, &pfn);
 		if (!err) {
 			uint64_t fault_ns = s->cfg->cost_fault_ns +
 					    s->cfg->cost_zero_page_ns;
 
-			s->stats.pgfault += mm_fault_stats(p->mm)->pgfault - before;
+			s->stats.pgfault += fs->pgfault - before;
+			s->stats.cow_faults += fs->cow_faults - cow;
 			s->stats.fault_time_ns += fault_ns;
 			*cost += fault_ns;
 			err = walk(s, p, asid, va, access, cost);
@@ -151,6 +153,22 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		return CPU_OOM;
 	s->stats.sigsegv++;
 	return CPU_SEGV;
+}
+
+void cpu_attach(struct sim *s, unsigned pidx)
+{
+	mm_set_flush(s->procs[pidx].mm, flush_hook, s);
+}
+
+void cpu_forget(struct sim *s, unsigned pidx)
+{
+	s->tlb_last.valid = false;
+	if (s->cfg->asid) {
+		tlb_flush_asid(&s->tlb, asid_of(s, pidx));
+	} else if (s->tlb_user == pidx + 1) {
+		tlb_flush_all(&s->tlb);
+		s->tlb_user = 0;
+	}
 }
 
 unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn)

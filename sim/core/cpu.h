@@ -50,5 +50,11 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
  */
 unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn);
 
+/* Process pidx has a page table made elsewhere (fork): tell the TLB of its changes. */
+void cpu_attach(struct sim *s, unsigned pidx);
+
+/* Process pidx is gone: its TLB entries go with it. */
+void cpu_forget(struct sim *s, unsigned pidx);
+
 
 #endif

@@ -37,6 +37,10 @@ enum op_kind {
 	OP_ACCESS,      /* MODE PATTERN ADDR LEN COUNT [STEP]: generated accesses */
 	OP_EXPLAIN,     /* ADDR [MODE]: print one translation step by step */
 	OP_SEGMENT,     /* SEG BASE SIZE TYPE: install a segment descriptor */
+	OP_SPAWN,       /* spawn NAME [LAYOUT] {: a process of its own (arg[1]: its OP_END;
+			 * arg[2..5]: text, data, bss, stack bytes; path: NAME) */
+	OP_FORK,        /* fork NAME {: a child runs the block (arg[1]: its OP_END; path: NAME) */
+	OP_EXIT,        /* the process ends and gives its memory back */
 	OP_NR_KINDS
 };
 

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lib/compiler.h"
 #include "core/cpu.h"
@@ -416,9 +417,46 @@ static void access_failed(struct sim *s, struct proc *p, enum cpu_result r,
 	if (r == CPU_SEGV && s->cfg->segv == CFG_SEGV_SKIP)
 		return;
 	if (r == CPU_OOM)
-		s->stats.oom_kills++;
-	mm_munmap(p->mm, 0, s->cfg->task_size);	/* its TLB entries go too */
+		return;         /* the OOM killer chose this process: it is gone */
 	p->killed = true;
+	sim_proc_exit(s, (unsigned)(p - s->procs));
+}
+
+/*
+ * Linux's out_of_memory(): no frame is left for a fault, so the process
+ * with the largest RSS is killed and its memory freed (oom_kills, and an
+ * "oom_kill" event naming it). Returns the victim's index, or -1 when no
+ * process holds a page (the fault cannot be served at all).
+ */
+static int oom_kill(struct sim *s)
+{
+	uint64_t best = 0;
+	int victim = -1;
+
+	for (unsigned i = 0; i < s->nr_procs; i++) {
+		uint64_t rss = s->procs[i].mm ? mm_rss_pages(s->procs[i].mm) : 0;
+
+		if (rss > best) {
+			best = rss;
+			victim = (int)i;
+		}
+	}
+	if (victim < 0)
+		return -1;
+	s->stats.oom_kills++;
+	s->procs[victim].killed = true;
+	s->procs[victim].oom_killed = true;
+	if (s->hooks.event) {
+		struct sim_event ev = {
+			.time_ns = s->now, .op = "oom_kill",
+			.name = s->procs[victim].name, .order = -1,
+			.size_bytes = best * s->cfg->page_size,
+		};
+
+		s->hooks.event(s->hooks.ctx, s, &ev);
+	}
+	sim_proc_exit(s, (unsigned)victim);
+	return victim;
 }
 
 /*
@@ -448,9 +486,21 @@ static enum cpu_result user_access(struct sim *s, struct proc *p,
 {
 	uint64_t linear;
 	enum cpu_result r = segment_step(s, p, seg, addr, a, &linear);
+	unsigned idx = (unsigned)(p - s->procs);
+	int victim;
 
-	return r == CPU_OK ? cpu_access(s, (unsigned)(p - s->procs), linear, a,
-					cost) : r;
+	if (r != CPU_OK)
+		return r;
+	r = cpu_access(s, idx, linear, a, cost);
+	/* out of frames: the OOM killer frees some, then the access retries */
+	while (r == CPU_OOM) {
+		victim = oom_kill(s);
+		if (victim < 0 || (unsigned)victim == idx)
+			return CPU_OOM;
+		s->stats.accesses--;    /* the same access, once more */
+		r = cpu_access(s, idx, linear, a, cost);
+	}
+	return r;
 }
 
 static int exec_access1(struct sim *s, struct proc *p, const struct op *op,
@@ -569,6 +619,80 @@ static int exec_segment(struct sim *s, struct proc *p, const struct op *op,
 	return 0;
 }
 
+/* ---- processes ---- */
+
+static int proc_new(struct sim *s, const struct program *prog, const char *name,
+		    unsigned parent);
+
+/*
+ * fork NAME { ... }: the child is a copy of the caller (address space with
+ * its pages shared copy-on-write, bindings, loop counters) that runs the
+ * block; the caller goes on after it. arg[1] is the block's OP_END.
+ */
+static int exec_fork(struct sim *s, struct proc *p, const struct op *op,
+		     struct sim_event *ev, uint64_t *cost)
+{
+	unsigned pidx = (unsigned)(p - s->procs);
+	struct proc *parent, *child;
+	int idx = proc_new(s, p->prog, op->path, pidx + 1), err;
+
+	*cost = s->cfg->cost_syscall_ns;
+	if (idx < 0)
+		return SIM_ENOMEM;
+	parent = &s->procs[pidx];       /* proc_new may have moved the array */
+	child = &s->procs[idx];
+	mm_destroy(child->mm);
+	child->mm = NULL;
+	err = mm_dup(parent->mm, &child->mm);
+	if (!err && parent->has_pt) {
+		err = mm_fork_pages(child->mm, parent->mm, (uint32_t)idx + 1);
+		child->has_pt = !err || mm_pt(child->mm);
+		if (child->has_pt)
+			cpu_attach(s, (unsigned)idx);
+	}
+	if (err) {
+		/* no memory for the child: fork fails with ENOMEM */
+		sim_proc_exit(s, (unsigned)idx);
+		s->stats.syscalls++;
+		s->stats.syscall_errors++;
+		ev->result = -ENOMEM;
+		parent->pc = op->arg[1];
+		return 0;
+	}
+	if (s->cfg->validate)
+		mm_set_validate(child->mm, true);
+	child->seg = parent->seg;
+	child->depth = parent->depth;
+	memcpy(child->loop, parent->loop, sizeof(child->loop));
+	if (parent->names_cap) {
+		child->names = malloc(parent->names_cap * sizeof(*child->names));
+		if (!child->names)
+			return SIM_ENOMEM;
+		memcpy(child->names, parent->names,
+		       parent->names_cap * sizeof(*child->names));
+		child->names_cap = parent->names_cap;
+		child->names_len = parent->names_len;
+	}
+	child->pc = (size_t)(op - p->prog->ops) + 1;
+	s->stats.syscalls++;
+	s->stats.forks++;
+	ev->result = idx + 1;           /* the child's pid */
+	if (evq_push(&s->evq, s->now + *cost, EV_PROC_STEP, (uint64_t)idx))
+		return SIM_ENOMEM;
+	parent->pc = op->arg[1];        /* proc_step steps past the block */
+	return 0;
+}
+
+static int exec_exit(struct sim *s, struct proc *p, const struct op *op,
+		     struct sim_event *ev, uint64_t *cost)
+{
+	(void)op;
+	(void)ev;
+	*cost = s->cfg->cost_syscall_ns;
+	sim_proc_exit(s, (unsigned)(p - s->procs));
+	return 0;
+}
+
 static const struct {
 	const char *name;      /* keyword, for events.csv */
 	op_exec_fn fn;         /* NULL: control op handled by the stepper */
@@ -591,6 +715,9 @@ static const struct {
 	[OP_ACCESS] = { "access", exec_access },
 	[OP_EXPLAIN] = { "explain", exec_explain },
 	[OP_SEGMENT] = { "segment", exec_segment },
+	[OP_SPAWN] = { "spawn", NULL },
+	[OP_FORK] = { "fork", exec_fork },
+	[OP_EXIT] = { "exit", exec_exit },
 };
 
 static const char *op_exec_name(const struct op *op)
@@ -668,32 +795,165 @@ uint64_t sim_default_start_brk(const struct sim_config *cfg)
 	return (cfg->task_size / 3 * 2 + mask) & ~mask;
 }
 
+/* A new process (index returned, or -1): empty address space, flat segments. */
+static int proc_new(struct sim *s, const struct program *prog, const char *name,
+		    unsigned parent)
+{
+	struct mm_params mp;
+	struct proc *p;
+	uint64_t brk;
+
+	if (s->nr_procs == s->cap_procs) {
+		unsigned cap = s->cap_procs ? s->cap_procs * 2 : 4;
+		struct proc *procs = realloc(s->procs, cap * sizeof(*procs));
+
+		if (!procs)
+			return -1;
+		s->procs = procs;
+		s->cap_procs = cap;
+	}
+	p = &s->procs[s->nr_procs];
+	memset(p, 0, sizeof(*p));
+	p->prog = prog;
+	p->name = name;
+	p->parent = parent;
+	sim_mm_params(s->cfg, &mp);
+	if (mm_create(&mp, &p->mm))
+		return -1;
+	seg_table_init_flat(&p->seg, s->cfg->va_bits);
+	p->rng = s->cfg->seed ^ (0x9e3779b97f4a7c15ULL * (s->nr_procs + 1));
+	brk = sim_default_start_brk(s->cfg);
+	mm_set_brk(p->mm, brk, brk);
+	if (s->cfg->validate)
+		mm_set_validate(p->mm, true);
+	s->nr_running++;
+	return (int)s->nr_procs++;
+}
+
+/*
+ * The address space exec gives a program of text, data and bss bytes
+ * (Linux's load_elf_binary for a PIE, without randomization): the text
+ * (r-x, the program's file) at ELF_ET_DYN_BASE, two thirds of user space;
+ * the data (rw-, the file at the text's length) after it; the bss
+ * (anonymous rw-) after that; the heap from the page after the bss; and
+ * a [stack] VMA of stack bytes (growing down) ending at task_size.
+ */
+static int layout(struct sim *s, struct proc *p, const struct op *op)
+{
+	uint64_t mask = s->cfg->page_size - 1, text = (op->arg[2] + mask) & ~mask;
+	uint64_t data = (op->arg[3] + mask) & ~mask, bss = (op->arg[4] + mask) & ~mask;
+	uint64_t stack = (op->arg[5] + mask) & ~mask;
+	uint64_t base = sim_default_start_brk(s->cfg), at = base, brk;
+	struct mm_file *file = sim_file(s, op->path);
+	struct mm_vma_desc d;
+	int err = 0;
+
+	if (!file)
+		return -ENOMEM;
+	if (text) {
+		d = (struct mm_vma_desc){ .start = at, .end = at + text,
+			.prot = PROT_READ | PROT_EXEC, .file = file };
+		err = mm_import_vma(p->mm, &d);
+		at += text;
+	}
+	if (!err && data) {
+		d = (struct mm_vma_desc){ .start = at, .end = at + data,
+			.prot = PROT_READ | PROT_WRITE, .offset = text, .file = file };
+		err = mm_import_vma(p->mm, &d);
+		at += data;
+	}
+	if (!err && bss) {
+		d = (struct mm_vma_desc){ .start = at, .end = at + bss,
+			.prot = PROT_READ | PROT_WRITE };
+		err = mm_import_vma(p->mm, &d);
+		at += bss;
+	}
+	brk = at;
+	if (!err)
+		mm_set_brk(p->mm, brk, brk);
+	if (!err && stack) {
+		if (stack >= s->cfg->task_size - brk)
+			return -EINVAL;
+		d = (struct mm_vma_desc){ .start = s->cfg->task_size - stack,
+			.end = s->cfg->task_size, .prot = PROT_READ | PROT_WRITE,
+			.name = "[stack]" };
+		err = mm_import_vma(p->mm, &d);
+	}
+	return err;
+}
+
 int sim_add_process(struct sim *s, const struct program *prog)
 {
-	struct proc *procs = realloc(s->procs, (s->nr_procs + 1) * sizeof(*procs));
-	struct mm_params mp;
-	uint64_t brk;
-	int rc;
+	bool spawns = false, others = false;
+	int idx, err;
 
-	if (!procs)
-		return -ENOMEM;
-	s->procs = procs;
-	memset(&procs[s->nr_procs], 0, sizeof(*procs));
-	procs[s->nr_procs].prog = prog;
-	sim_mm_params(s->cfg, &mp);
-	rc = mm_create(&mp, &procs[s->nr_procs].mm);
-	if (rc)
-		return rc;
-	seg_table_init_flat(&procs[s->nr_procs].seg, s->cfg->va_bits);
-	procs[s->nr_procs].rng = s->cfg->seed ^
-		(0x9e3779b97f4a7c15ULL * (s->nr_procs + 1));
-	brk = sim_default_start_brk(s->cfg);
-	mm_set_brk(procs[s->nr_procs].mm, brk, brk);
-	if (s->cfg->validate)
-		mm_set_validate(procs[s->nr_procs].mm, true);
-	s->nr_procs++;
-	s->nr_running++;
+	for (size_t i = 0; i < prog->nr_ops; i++) {
+		if (prog->ops[i].kind == OP_SPAWN) {
+			spawns = true;
+			i = prog->ops[i].arg[1];        /* its OP_END */
+		} else {
+			others = true;
+		}
+	}
+	if (others || !spawns) {
+		idx = proc_new(s, prog, "main", 0);
+		if (idx < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < prog->nr_ops; i++) {
+		const struct op *op = &prog->ops[i];
+
+		if (op->kind != OP_SPAWN)
+			continue;
+		idx = proc_new(s, prog, op->path, 0);
+		if (idx < 0)
+			return -ENOMEM;
+		s->procs[idx].pc = i + 1;
+		err = layout(s, &s->procs[idx], op);
+		if (err)
+			return err;
+		i = op->arg[1];
+	}
 	return 0;
+}
+
+void sim_proc_exit(struct sim *s, unsigned idx)
+{
+	struct proc *p = &s->procs[idx];
+
+	if (p->exited)
+		return;
+	p->exited = true;
+	s->stats.exits++;
+	if (!p->done) {
+		p->done = true;
+		p->end_ns = s->now;
+		s->nr_running--;
+	}
+	cpu_forget(s, idx);
+	mm_destroy(p->mm);
+	p->mm = NULL;
+	p->has_pt = false;
+}
+
+void sim_proc_stats(const struct sim *s, unsigned idx, struct stats *out)
+{
+	const struct proc *p = &s->procs[idx];
+
+	*out = p->st;
+	for (unsigned i = 0; i < stats_nr_fields; i++)
+		if (stats_fields[i].scope != STATS_FLOW)
+			*(uint64_t *)((char *)out + stats_fields[i].offset) = 0;
+	out->sim_time_ns = p->done ? p->end_ns : s->now;
+	out->oom_kills = p->oom_killed;
+	if (p->mm) {
+		out->nr_vmas = mm_nr_vmas(p->mm);
+		out->total_vm_pages = mm_counters(p->mm)->total_vm;
+		out->rss_pages = mm_rss_pages(p->mm);
+		if (mm_pt(p->mm))
+			out->nr_page_table_pages = pt_nr_table_pages(mm_pt(p->mm));
+		out->page_table_bytes = out->nr_page_table_pages * s->cfg->page_size;
+	}
 }
 
 void sim_update_stats(struct sim *s)
@@ -750,7 +1010,12 @@ static uint64_t proc_advance(struct sim *s, struct proc *p)
 			p->loop[p->depth++] = (struct loop_frame){ 0, op->arg[0], p->pc };
 			p->pc++;
 			break;
+		case OP_SPAWN:
+			p->pc = op->arg[1] + 1;         /* another process's */
+			break;
 		case OP_END:
+			if (prog->ops[op->arg[1]].kind != OP_REPEAT)
+				return UINT64_MAX;      /* its fork or spawn block */
 			f = &p->loop[p->depth - 1];
 			if (++f->index < f->count) {
 				p->pc = f->start + 1;
@@ -779,10 +1044,13 @@ static int proc_step(struct sim *s, unsigned idx)
 	struct proc *p = &s->procs[idx];
 	const struct op *op;
 	struct sim_event ev;
+	struct stats before;
 	char nb[160];
 	uint64_t cost = 0, when;
 	int rc;
 
+	if (p->done)
+		return SIM_OK;          /* killed while this step was pending */
 	/*
 	 * The event fires when the op at pc may start. That op may itself be
 	 * a control op (a sleep or `@` ended the last advance right before
@@ -791,7 +1059,8 @@ static int proc_step(struct sim *s, unsigned idx)
 	 */
 	when = proc_advance(s, p);
 	if (when == UINT64_MAX) {
-		p->done = true;
+		p->done = true;         /* out of ops: it keeps its memory */
+		p->end_ns = s->now;
 		s->nr_running--;
 		return SIM_OK;
 	}
@@ -803,10 +1072,13 @@ static int proc_step(struct sim *s, unsigned idx)
 	ev.time_ns = s->now;
 	ev.op = op_exec[op->kind].name;
 	ev.order = -1;
+	before = s->stats;
 	rc = op_exec[op->kind].fn(s, p, op, &ev, &cost);
 	if (rc)
 		return rc;
 	s->stats.ops++;
+	p = &s->procs[idx];             /* a fork may have moved the array */
+	stats_add_delta(&p->st, &s->stats, &before);
 	ev.latency_ns = cost;
 	if (s->hooks.event) {
 		ev.name = name_text(p, op->def.id != NAME_NONE ? &op->def : &op->ref,
@@ -814,11 +1086,8 @@ static int proc_step(struct sim *s, unsigned idx)
 		s->hooks.event(s->hooks.ctx, s, &ev);
 	}
 	p->pc++;
-	if (p->killed) {
-		p->done = true;
-		s->nr_running--;
-		return SIM_OK;
-	}
+	if (p->done)
+		return SIM_OK;          /* exited or killed */
 	s->now += cost;
 	when = proc_advance(s, p);
 	s->now -= cost;

@@ -55,6 +55,8 @@ struct loop_frame {
 
 struct proc {
 	const struct program *prog; /* what it runs */
+	const char *name;           /* "main", or its spawn or fork name */
+	unsigned parent;            /* parent's index + 1, 0 for none */
 	size_t pc;                  /* next op */
 	unsigned depth;             /* open loops */
 	struct loop_frame loop[SIM_MAX_DEPTH];
@@ -65,7 +67,11 @@ struct proc {
 	struct seg_table seg;       /* its descriptor table (flat unless `segment`) */
 	bool done;                  /* ran past its last op */
 	bool killed;                /* SIGSEGV or out of memory ended it */
+	bool oom_killed;            /* the OOM killer chose it */
+	bool exited;                /* exit (or a kill) gave its memory back */
 	bool has_pt;                /* its mm has a page table (made on first access) */
+	uint64_t end_ns;            /* when it exited or ran out of ops */
+	struct stats st;            /* its share of the run's counters */
 };
 
 /* A file named by workload mmaps: one open file per path. */
@@ -110,8 +116,8 @@ struct sim {
 	uint64_t last_sample_ns;      /* when the sampler last fired */
 	struct stats stats;           /* counters */
 	uint64_t mmap_slack_bytes;    /* mmap's page rounding, summed */
-	struct proc *procs;           /* processes */
-	unsigned nr_procs;
+	struct proc *procs;           /* processes, by pid - 1 */
+	unsigned nr_procs, cap_procs;
 	unsigned nr_running;          /* processes not yet done */
 	FILE *dump_out;               /* where `dump` prints (stdout) */
 	struct sim_hooks hooks;       /* outputs */
@@ -138,8 +144,20 @@ enum {
 int sim_init(struct sim *s, const struct sim_config *cfg);
 void sim_destroy(struct sim *s);
 
-/* Adds a process that runs prog from time 0. Returns 0 or -ENOMEM. */
+/*
+ * Adds the processes of prog, all starting at time 0: "main", which runs
+ * the operations outside `spawn` blocks (made even with none, unless prog
+ * has spawn blocks and nothing else), then one per `spawn` block, with
+ * its program layout. Returns 0, or -ENOMEM; -EINVAL when a layout does
+ * not fit the address space.
+ */
 int sim_add_process(struct sim *s, const struct program *prog);
+
+/*
+ * Ends process idx as exit does: its address space, pages and page-table
+ * pages go back to the allocator and its TLB entries are dropped.
+ */
+void sim_proc_exit(struct sim *s, unsigned idx);
 
 /* Runs until every process has finished. Returns SIM_OK or SIM_E*. */
 int sim_run(struct sim *s);
@@ -152,6 +170,14 @@ void sim_mm_params(const struct sim_config *cfg, struct mm_params *p);
  * after two thirds of user space (Linux's ELF_ET_DYN_BASE region).
  */
 uint64_t sim_default_start_brk(const struct sim_config *cfg);
+
+/*
+ * Process idx's row of counters: its share of every flow counter, its own
+ * state now (rss, VMAs, page tables: 0 once it has exited), the time it
+ * ended (or now), and oom_kills 1 if the OOM killer chose it. Counters
+ * of the machine alone (STATS_MACHINE) are 0.
+ */
+void sim_proc_stats(const struct sim *s, unsigned idx, struct stats *out);
 
 /* Copies the allocator's live counters into s->stats. */
 void sim_update_stats(struct sim *s);

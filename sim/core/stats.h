@@ -51,12 +51,27 @@ struct stats {
 	uint64_t fault_time_ns;      /* of it, page faults */
 	uint64_t trace_records;      /* records of an access trace (replay --lackey) */
 	uint64_t adopted_pages;      /* pages a trace touched outside any VMA, mapped for it */
+	uint64_t cow_faults;         /* writes that copied a page fork shared */
+	uint64_t forks;              /* processes made by fork */
+	uint64_t exits;              /* processes that exited or were killed */
+};
+
+/* Whose a counter is, for the per-process rows of summary.csv. */
+enum stats_scope {
+	STATS_FLOW,      /* counted as it happens: each process has its share */
+	STATS_STATE,     /* a state now (rss_pages): each process has its own */
+	STATS_MACHINE,   /* the machine's only (nr_free_pages): empty per process */
 };
 
 struct stats_field {
 	const char *name;            /* CSV column */
 	size_t offset;               /* in struct stats */
+	enum stats_scope scope;
 };
+
+/* acc += now - before, field by field (a process's share of an op). */
+void stats_add_delta(struct stats *acc, const struct stats *now,
+		     const struct stats *before);
 
 extern const struct stats_field stats_fields[];
 extern const unsigned stats_nr_fields;

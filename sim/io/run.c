@@ -114,7 +114,7 @@ static void on_event(void *ctx, const struct sim *s, const struct sim_event *e)
 
 /* The translation counters a time-series row carries, cumulative. */
 static const struct stats_field ts_counters[] = {
-#define TS(f) { #f, offsetof(struct stats, f) }
+#define TS(f) { #f, offsetof(struct stats, f), STATS_FLOW }
 	TS(accesses), TS(tlb_misses), TS(pgfault), TS(sigsegv), TS(rss_pages),
 	TS(nr_page_table_pages),
 #undef TS
@@ -158,38 +158,70 @@ static void on_sample(void *ctx, const struct sim *s)
 	csv_end_row(c);
 }
 
+/*
+ * The config's columns, page_size first (sweeps compare by it): the key
+ * names when cfg is NULL, else its values.
+ */
+static void config_columns(struct csv_file *c, const struct sim_config *cfg)
+{
+	char buf[64];
+
+	if (cfg)
+		csv_u64(c, cfg->page_size);
+	else
+		csv_str(c, "page_size");
+	for (unsigned i = 0; i < cfg_nr_keys(); i++) {
+		if (!strcmp(cfg_key_name(i), "page_size"))
+			continue;
+		if (cfg)
+			cfg_format(cfg, i, buf, sizeof(buf));
+		csv_str(c, cfg ? buf : cfg_key_name(i));
+	}
+}
+
 static int write_summary(const char *dir, const char *workload,
 			 const struct sim_config *cfg, const struct sim *s)
 {
 	struct csv_file c;
-	char buf[64];
 	int rc = csv_open(&c, dir, "summary.csv");
 
 	if (rc)
 		return rc;
 	/* page_size first: sweeps compare by it */
-	csv_str(&c, "page_size");
-	for (unsigned i = 0; i < cfg_nr_keys(); i++)
-		if (strcmp(cfg_key_name(i), "page_size"))
-			csv_str(&c, cfg_key_name(i));
+	config_columns(&c, NULL);
 	csv_str(&c, "workload");
 	csv_str(&c, "process");
+	csv_str(&c, "pid");
 	for (unsigned i = 0; i < stats_nr_fields; i++)
 		csv_str(&c, stats_fields[i].name);
 	csv_end_row(&c);
 
-	csv_u64(&c, cfg->page_size);
-	for (unsigned i = 0; i < cfg_nr_keys(); i++) {
-		if (!strcmp(cfg_key_name(i), "page_size"))
+	/* a row per process when there are several, then the machine's */
+	for (unsigned p = 0; p <= s->nr_procs; p++) {
+		bool total = p == s->nr_procs;
+		struct stats ps;
+
+		if (!total && s->nr_procs < 2)
 			continue;
-		cfg_format(cfg, i, buf, sizeof(buf));
-		csv_str(&c, buf);
+		if (!total)
+			sim_proc_stats(s, p, &ps);
+		config_columns(&c, cfg);
+		csv_str(&c, workload);
+		csv_str(&c, total ? "total" : s->procs[p].name);
+		if (total)
+			csv_str(&c, "");
+		else
+			csv_u64(&c, p + 1);
+		for (unsigned i = 0; i < stats_nr_fields; i++) {
+			if (total)
+				csv_u64(&c, stats_get(&s->stats, i));
+			else if (stats_fields[i].scope == STATS_MACHINE)
+				csv_str(&c, "");
+			else
+				csv_u64(&c, stats_get(&ps, i));
+		}
+		csv_end_row(&c);
 	}
-	csv_str(&c, workload);
-	csv_str(&c, "total");
-	for (unsigned i = 0; i < stats_nr_fields; i++)
-		csv_u64(&c, stats_get(&s->stats, i));
-	csv_end_row(&c);
 	return csv_commit(&c);
 }
 
@@ -366,15 +398,11 @@ static int write_replay_csv(const char *dir, const struct sim_config *cfg,
 		{ "processes", offsetof(struct replay_result, processes) },
 	};
 	struct csv_file c;
-	char buf[64];
 	int rc = csv_open(&c, dir, "summary.csv");
 
 	if (rc)
 		return rc;
-	csv_str(&c, "page_size");
-	for (unsigned i = 0; i < cfg_nr_keys(); i++)
-		if (strcmp(cfg_key_name(i), "page_size"))
-			csv_str(&c, cfg_key_name(i));
+	config_columns(&c, NULL);
 	csv_str(&c, "strace");
 	csv_str(&c, "pid");
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
@@ -382,13 +410,7 @@ static int write_replay_csv(const char *dir, const struct sim_config *cfg,
 	for (unsigned s = STRACE_SYS_MMAP; s <= STRACE_SYS_MADVISE; s++)
 		csv_str(&c, strace_sys_name(s));
 	csv_end_row(&c);
-	csv_u64(&c, cfg->page_size);
-	for (unsigned i = 0; i < cfg_nr_keys(); i++) {
-		if (!strcmp(cfg_key_name(i), "page_size"))
-			continue;
-		cfg_format(cfg, i, buf, sizeof(buf));
-		csv_str(&c, buf);
-	}
+	config_columns(&c, cfg);
 	csv_str(&c, cli->strace_path);
 	csv_i64(&c, r->pid);
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)

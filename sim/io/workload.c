@@ -95,6 +95,16 @@ static const struct op_def op_table[] = {
 	  "explain ADDR [read|write|exec]" },
 	{ "segment", OP_SEGMENT, false, { A_SEG, A_SIZE, A_SIZE, A_SEGTYPE },
 	  { 0, 1, 2, 3 }, "segment cs|ds|ss|6|7 BASE SIZE code|data|rodata|stack" },
+	{ "exit", OP_EXIT, false, { 0 }, { 0 }, "exit" },
+};
+
+#define MAX_BLOCKS 16
+
+/* An open `{` block: repeat, spawn or fork. */
+struct block {
+	long op;                  /* its opening op */
+	unsigned line, col;       /* where it was opened */
+	const char *what;         /* "repeat", "spawn", "fork" */
 };
 
 struct parser {
@@ -105,11 +115,10 @@ struct parser {
 	unsigned line;            /* current line number */
 	unsigned errors;          /* errors reported so far */
 	bool seen_op;             /* an operation appeared (header closed) */
-	long open[MAX_DEPTH];     /* op index of each open OP_REPEAT */
-	char var[MAX_DEPTH][32];  /* loop variable of each open level */
+	char var[MAX_DEPTH][32];  /* loop variable of each open repeat */
 	unsigned depth;           /* open repeat blocks */
-	unsigned open_line[MAX_DEPTH]; /* where each was opened */
-	unsigned open_col[MAX_DEPTH];  /* column of its `repeat` */
+	struct block blocks[MAX_BLOCKS]; /* open blocks of every kind */
+	unsigned nr_blocks;
 	bool *defined;            /* by name id: bound somewhere above */
 	size_t nr_defined;
 };
@@ -674,6 +683,22 @@ static void header_line(struct parser *p, const struct token *tok, int ntok)
 	}
 }
 
+static long open_block(struct parser *p, const struct op *op, unsigned col,
+		       const char *what)
+{
+	long idx;
+
+	if (p->nr_blocks == MAX_BLOCKS) {
+		perr(p, col, "blocks nest at most %d deep", MAX_BLOCKS);
+		return -1;
+	}
+	idx = program_add(p->prog, op);
+	if (idx < 0)
+		return -1;
+	p->blocks[p->nr_blocks++] = (struct block){ idx, p->line, col, what };
+	return idx;
+}
+
 static void repeat_line(struct parser *p, const struct token *tok, int ntok)
 {
 	struct op op = { .kind = OP_REPEAT, .line = p->line, .col = tok[0].col };
@@ -703,21 +728,74 @@ static void repeat_line(struct parser *p, const struct token *tok, int ntok)
 		perr(p, tok[0].col, "repeat blocks nest at most %d deep", MAX_DEPTH);
 		return;
 	}
-	idx = program_add(p->prog, &op);
+	idx = open_block(p, &op, tok[0].col, "repeat");
 	if (idx < 0)
 		return;
 	snprintf(p->var[p->depth], sizeof(p->var[0]), "%s",
 		 var ? var : (const char *[]){ "i", "j", "k", "l", "m", "n", "o", "q" }[p->depth]);
-	p->open_line[p->depth] = p->line;
-	p->open_col[p->depth] = tok[0].col;
-	p->open[p->depth++] = idx;
+	p->depth++;
 	if (p->depth > p->prog->max_depth)
 		p->prog->max_depth = p->depth;
+}
+
+/*
+ * spawn NAME [text=SIZE] [data=SIZE] [bss=SIZE] [stack=SIZE] {  (top level)
+ * fork NAME {
+ */
+static void process_line(struct parser *p, const struct token *tok, int ntok)
+{
+	static const char *const keys[] = { "text", "data", "bss", "stack" };
+	bool spawn = !strcmp(tok[0].s, "spawn");
+	struct op op = { .kind = spawn ? OP_SPAWN : OP_FORK, .line = p->line,
+			 .col = tok[0].col };
+
+	op.def.id = op.ref.id = NAME_NONE;
+	if (ntok < 3 || strcmp(tok[ntok - 1].s, "{") || (!spawn && ntok != 3)) {
+		perr(p, tok[0].col, "usage: %s", spawn ?
+		     "spawn NAME [text=SIZE] [data=SIZE] [bss=SIZE] [stack=SIZE] {" :
+		     "fork NAME {");
+		return;
+	}
+	if (!valid_name(tok[1].s) || strchr(tok[1].s, '$')) {
+		perr(p, tok[1].col, "'%s' is not a valid process name", tok[1].s);
+		return;
+	}
+	if (spawn && p->nr_blocks) {
+		perr(p, tok[0].col, "spawn blocks stand at the top level, not inside '%s'",
+		     p->blocks[p->nr_blocks - 1].what);
+		return;
+	}
+	for (int i = 2; i < ntok - 1; i++) {
+		const char *eq = strchr(tok[i].s, '=');
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (eq && (size_t)(eq - tok[i].s) == strlen(keys[k]) &&
+			    !strncmp(tok[i].s, keys[k], strlen(keys[k])))
+				break;
+		if (k == ARRAY_SIZE(keys)) {
+			perr(p, tok[i].col, "expected text=SIZE, data=SIZE, bss=SIZE or "
+			     "stack=SIZE, got '%s'", tok[i].s);
+			return;
+		}
+		if (cfg_parse_size(eq + 1, &op.arg[2 + k])) {
+			perr(p, tok[i].col + (unsigned)(eq + 1 - tok[i].s),
+			     "bad size '%s'", eq + 1);
+			return;
+		}
+	}
+	op.path = program_string(p->prog, tok[1].s);
+	if (!op.path) {
+		perr(p, tok[1].col, "out of memory");
+		return;
+	}
+	open_block(p, &op, tok[0].col, spawn ? "spawn" : "fork");
 }
 
 static void close_line(struct parser *p, const struct token *tok, int ntok)
 {
 	struct op op = { .kind = OP_END, .line = p->line, .col = tok[0].col };
+	const struct block *b;
 	long idx;
 
 	op.def.id = op.ref.id = NAME_NONE;
@@ -725,15 +803,17 @@ static void close_line(struct parser *p, const struct token *tok, int ntok)
 		perr(p, tok[1].col, "unexpected '%s' after '}'", tok[1].s);
 		return;
 	}
-	if (!p->depth) {
-		perr(p, tok[0].col, "'}' without an open repeat");
+	if (!p->nr_blocks) {
+		perr(p, tok[0].col, "'}' without an open repeat, spawn or fork");
 		return;
 	}
-	p->depth--;
-	op.arg[1] = (uint64_t)p->open[p->depth];
+	b = &p->blocks[--p->nr_blocks];
+	if (!strcmp(b->what, "repeat"))
+		p->depth--;
+	op.arg[1] = (uint64_t)b->op;
 	idx = program_add(p->prog, &op);
 	if (idx >= 0)
-		p->prog->ops[p->open[p->depth]].arg[1] = (uint64_t)idx;
+		p->prog->ops[b->op].arg[1] = (uint64_t)idx;
 }
 
 static void parse_line(struct parser *p, char *line)
@@ -757,6 +837,10 @@ static void parse_line(struct parser *p, char *line)
 	p->seen_op = true;
 	if (!strcmp(tok[0].s, "repeat")) {
 		repeat_line(p, tok, ntok);
+		return;
+	}
+	if (!strcmp(tok[0].s, "spawn") || !strcmp(tok[0].s, "fork")) {
+		process_line(p, tok, ntok);
 		return;
 	}
 	if (!strcmp(tok[0].s, "}")) {
@@ -842,10 +926,11 @@ static int parse_text(struct parser *p, char *text)
 			*next++ = '\0';
 		parse_line(p, line);
 	}
-	if (p->depth) {
-		p->line = p->open_line[p->depth - 1];
-		perr(p, p->open_col[p->depth - 1],
-		     "repeat block opened here is never closed with '}'");
+	if (p->nr_blocks) {
+		const struct block *b = &p->blocks[p->nr_blocks - 1];
+
+		p->line = b->line;
+		perr(p, b->col, "%s block opened here is never closed with '}'", b->what);
 	}
 	free(p->defined);
 	if (p->errors > MAX_ERRORS)

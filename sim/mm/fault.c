@@ -53,13 +53,14 @@ int mm_attach_pt(struct mm_struct *mm, struct zone *zone,
 	return 0;
 }
 
+/* A mapping of a frame goes: the frame is freed with its last holder. */
 static void free_frame(void *arg, uint64_t va, uint64_t pte)
 {
 	struct mm_pages *pg = arg;
 
 	(void)va;
-	buddy_free(pg->zone, pte_pfn(&pg->pt.g, pte));
-	pg->stats.pgfree++;
+	if (buddy_put(pg->zone, pte_pfn(&pg->pt.g, pte)) == 1)
+		pg->stats.pgfree++;
 }
 
 void mm_pages_destroy(struct mm_struct *mm)
@@ -114,6 +115,60 @@ static uint64_t pte_prot(uint64_t vm_flags)
 	return prot;
 }
 
+/* A private writable VMA: its shared pages are copied on write. */
+static bool cow_vma(const struct vma *v)
+{
+	return (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+}
+
+/* The PTE bits a page of a VMA gets: no write while fork shares it. */
+static uint64_t page_prot(const struct mm_pages *pg, uint64_t vm_flags,
+			  uint64_t pte)
+{
+	uint64_t prot = pte_prot(vm_flags);
+
+	if ((vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE &&
+	    buddy_shares(pg->zone, pte_pfn(&pg->pt.g, pte)))
+		prot &= ~PTE_WRITE;
+	return prot;
+}
+
+/*
+ * A write to a page fork shares (do_wp_page): copy it into a frame of
+ * this process's own, or, when the other holders have let it go, keep it
+ * and make it writable (wp_page_reuse).
+ */
+static int cow_break(struct mm_pages *pg, const struct vma *v, uint64_t page,
+		     uint64_t pte, uint64_t *pfn)
+{
+	uint64_t old = pte_pfn(&pg->pt.g, pte), frame;
+	uint64_t keep = pte_flags(&pg->pt.g, pte) & (PTE_ACCESSED | PTE_DIRTY);
+	int err;
+
+	if (!buddy_shares(pg->zone, old)) {
+		err = pt_remap(&pg->pt, page, old, pte_prot(v->vm_flags) | keep, NULL);
+		*pfn = old;
+		flush(pg, page, page + pg->pt.g.page_size);
+		return err;
+	}
+	if (buddy_alloc(pg->zone, 0, pg->owner, &frame)) {
+		pg->stats.oom++;
+		pg->stats.pgfault--;    /* it did not map a page */
+		return -ENOMEM;
+	}
+	err = pt_remap(&pg->pt, page, frame, pte_prot(v->vm_flags) | keep, NULL);
+	if (err) {
+		buddy_free(pg->zone, frame);
+		return err;
+	}
+	buddy_put(pg->zone, old);
+	pg->stats.cow_faults++;
+	pg->stats.pgalloc++;
+	flush(pg, page, page + pg->pt.g.page_size);
+	*pfn = frame;
+	return 0;
+}
+
 int mm_fault(struct mm_struct *mm, uint64_t addr, enum pt_access access,
 	     uint64_t *pfn)
 {
@@ -138,11 +193,13 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, enum pt_access access,
 	v = mm_find_vma(mm, addr);
 	pte = pt_lookup(&pg->pt, page, NULL);
 	if (pte) {
-		/* present: the PTE is behind the VMA's permissions (a race
-		 * Linux retries); bring it up to date */
 		pg->stats.pgfault++;
+		if (access == PT_WRITE && !(pte & PTE_WRITE) && cow_vma(v))
+			return cow_break(pg, v, page, pte, pfn);
+		/* the PTE is behind the VMA's permissions (a race Linux
+		 * retries); bring it up to date */
 		err = pt_protect_range(&pg->pt, page, page + mm->p.page_size,
-				       pte_prot(v->vm_flags), NULL);
+				       page_prot(pg, v->vm_flags, pte), NULL);
 		*pfn = pte_pfn(&pg->pt.g, pte);
 		return err;
 	}
@@ -172,6 +229,17 @@ void mm_zap_range(struct mm_struct *mm, uint64_t start, uint64_t end)
 	}
 }
 
+/* mprotect gave write to a page fork still shares: take it back. */
+static void unshare_write(void *arg, uint64_t va, uint64_t pte)
+{
+	struct mm_pages *pg = arg;
+
+	if ((pte & PTE_WRITE) && buddy_shares(pg->zone, pte_pfn(&pg->pt.g, pte)))
+		pt_remap(&pg->pt, va, pte_pfn(&pg->pt.g, pte),
+			 (pte_flags(&pg->pt.g, pte) & PTE_CALLER_BITS) & ~PTE_WRITE,
+			 NULL);
+}
+
 void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
 		      uint64_t vm_flags)
 {
@@ -179,6 +247,8 @@ void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
 
 	if (pg && start < end) {
 		pt_protect_range(&pg->pt, start, end, pte_prot(vm_flags), NULL);
+		if ((vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			pt_for_each(&pg->pt, start, end, unshare_write, pg);
 		flush(pg, start, end);
 	}
 }
@@ -238,10 +308,51 @@ void mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
 		if (pt_map(&pg->pt, c.vas[i] - old + new_addr,
 			   pte_pfn(&pg->pt.g, c.ptes[i]), flags)) {
 			/* no table page for the new place: the page is lost */
-			buddy_free(pg->zone, pte_pfn(&pg->pt.g, c.ptes[i]));
-			pg->stats.pgfree++;
+			if (buddy_put(pg->zone, pte_pfn(&pg->pt.g, c.ptes[i])) == 1)
+				pg->stats.pgfree++;
 		}
 	}
 	free(c.vas);
 	free(c.ptes);
+}
+
+int mm_fork_pages(struct mm_struct *child, struct mm_struct *parent,
+		  uint32_t owner)
+{
+	struct mm_pages *pp = parent->pages, *cp;
+	struct move_ctx c = { .pg = pp };
+	int err = 0;
+
+	if (!pp)
+		return 0;       /* nothing mapped yet: the child starts alike */
+	err = mm_attach_pt(child, pp->zone, &pp->pt.g, owner);
+	if (err)
+		return err;
+	cp = child->pages;
+	pt_for_each(&pp->pt, 0, parent->p.task_size, collect, &c);
+	if (c.nomem)
+		err = -ENOMEM;
+	for (size_t i = 0; i < c.n && !err; i++) {
+		uint64_t va = c.vas[i], pte = c.ptes[i];
+		uint64_t pfn = pte_pfn(&pp->pt.g, pte);
+		uint64_t flags = pte_flags(&pp->pt.g, pte) & PTE_CALLER_BITS;
+		struct vma *v = mm_find_vma(child, va);
+
+		if (!v || v->vm_start > va)
+			continue;       /* MADV_DONTFORK: not in the child */
+		if (cow_vma(v) && (flags & PTE_WRITE)) {
+			flags &= ~PTE_WRITE;
+			pt_remap(&pp->pt, va, pfn, flags, NULL);
+			flush(pp, va, va + pp->pt.g.page_size);
+		}
+		err = buddy_get(pp->zone, pfn);
+		if (!err) {
+			err = pt_map(&cp->pt, va, pfn, flags);
+			if (err)
+				buddy_put(pp->zone, pfn);
+		}
+	}
+	free(c.vas);
+	free(c.ptes);
+	return err;
 }

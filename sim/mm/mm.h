@@ -400,6 +400,7 @@ struct mm_fault_stats {
 	uint64_t oom;		/* faults the page allocator could not serve */
 	uint64_t pgalloc;	/* data frames taken */
 	uint64_t pgfree;	/* data frames given back */
+	uint64_t cow_faults;	/* writes that copied a page shared by fork */
 };
 
 /*
@@ -436,6 +437,19 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, enum pt_access access,
 	     uint64_t *pfn);
 
 const struct mm_fault_stats *mm_fault_stats(const struct mm_struct *mm);
+
+/*
+ * fork's copy_page_range: gives child (made by mm_dup(), no page table
+ * yet) a page table with owner tag owner that maps every page parent
+ * maps in a VMA the child has, to the same frame (one more holder each).
+ * In private VMAs both sides lose the write bit (told to the flush hook),
+ * so the first write on either side copies the page (cow_faults) or, when
+ * the other side has let go, keeps it. Returns 0, or -ENOMEM (no frame
+ * for a table page; the child then holds what was copied, and
+ * mm_destroy() gives it back).
+ */
+int mm_fork_pages(struct mm_struct *child, struct mm_struct *parent,
+		  uint32_t owner);
 
 /* Present pages (Linux RSS). */
 uint64_t mm_rss_pages(const struct mm_struct *mm);

@@ -277,6 +277,27 @@ int buddy_alloc_bytes(struct zone *z, uint64_t bytes, uint32_t owner,
 	return err;
 }
 
+int buddy_get(struct zone *z, uint64_t pfn)
+{
+	if (pfn >= z->nr_frames || z->pages[pfn].flags != PG_head)
+		return -EINVAL;
+	if (z->pages[pfn].shares == UINT16_MAX)
+		return -EOVERFLOW;
+	z->pages[pfn].shares++;
+	return 0;
+}
+
+int buddy_put(struct zone *z, uint64_t pfn)
+{
+	if (pfn >= z->nr_frames || z->pages[pfn].flags != PG_head)
+		return -EINVAL;
+	if (z->pages[pfn].shares) {
+		z->pages[pfn].shares--;
+		return 0;
+	}
+	return buddy_free(z, pfn) ? -EINVAL : 1;
+}
+
 int buddy_free(struct zone *z, uint64_t pfn_in)
 {
 	struct page *page;
@@ -298,6 +319,7 @@ int buddy_free(struct zone *z, uint64_t pfn_in)
 	z->stats.internal_frag_bytes -= order_bytes(z, order) - page->requested;
 	page->flags = 0;
 	page->owner = 0;
+	page->shares = 0;
 
 	/* __free_one_page: merge upward while the buddy is free. */
 	while (order < z->max_order) {
@@ -384,6 +406,9 @@ int buddy_validate(const struct zone *z, char *why, size_t len)
 		if (o > z->max_order)
 			return validate_fail(why, len, "pfn %" PRIu64 ": order %u > "
 				       "max_order %u", pfn, o, z->max_order);
+		if (page->flags == PG_buddy && page->shares)
+			return validate_fail(why, len, "pfn %" PRIu64 ": free block "
+				       "with %u holders", pfn, page->shares);
 		if (pfn & (size - 1))
 			return validate_fail(why, len, "pfn %" PRIu64 ": not aligned "
 				       "to its order %u", pfn, o);

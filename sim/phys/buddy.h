@@ -70,7 +70,8 @@ struct page {
 	uint32_t owner;                    /* PG_head: caller's tag (pid, ...) */
 	uint8_t order;                     /* block order, on heads only */
 	uint8_t flags;                     /* PG_buddy, PG_head or 0 */
-	uint16_t reserved;                 /* padding, always 0 */
+	uint16_t shares;                   /* PG_head: holders beyond the first
+					    * (pages shared copy-on-write) */
 };
 
 /* One free list (Linux struct free_area, a single migrate type). */
@@ -168,6 +169,26 @@ int buddy_alloc_bytes(struct zone *z, uint64_t bytes, uint32_t owner,
  * head of an allocated block: a double free, a tail frame, a free block.
  */
 int buddy_free(struct zone *z, uint64_t pfn);
+
+/*
+ * A second holder of an allocated block (fork sharing a page copy-on-
+ * write: Linux's get_page). Returns 0, -EINVAL if pfn is not the head of
+ * an allocated block, -EOVERFLOW past 65535 extra holders.
+ */
+int buddy_get(struct zone *z, uint64_t pfn);
+
+/*
+ * One holder lets go (put_page): the block is freed when it was the last.
+ * Returns 1 if it was freed, 0 if others still hold it, -EINVAL as
+ * buddy_free().
+ */
+int buddy_put(struct zone *z, uint64_t pfn);
+
+/* Holders of an allocated block beyond the first (0: it is exclusive). */
+static inline unsigned buddy_shares(const struct zone *z, uint64_t pfn)
+{
+	return z->pages[pfn].shares;
+}
 
 /*
  * Describes the block headed by pfn. Returns 0, or -EINVAL when pfn is not
