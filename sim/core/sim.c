@@ -673,7 +673,7 @@ static int exec_fork(struct sim *s, struct proc *p, const struct op *op,
 		child->names_cap = parent->names_cap;
 		child->names_len = parent->names_len;
 	}
-	child->pc = (size_t)(op - p->prog->ops) + 1;
+	child->pc = (size_t)(op - parent->prog->ops) + 1;
 	s->stats.syscalls++;
 	s->stats.forks++;
 	ev->result = idx + 1;           /* the child's pid */

@@ -756,15 +756,12 @@ static void process_line(struct parser *p, const struct token *tok, int ntok)
 		     "fork NAME {");
 		return;
 	}
-	if (!valid_name(tok[1].s) || strchr(tok[1].s, '$')) {
+	/* the block opens whatever is wrong inside the line, so its '}' matches */
+	if (!valid_name(tok[1].s) || strchr(tok[1].s, '$'))
 		perr(p, tok[1].col, "'%s' is not a valid process name", tok[1].s);
-		return;
-	}
-	if (spawn && p->nr_blocks) {
+	else if (spawn && p->nr_blocks)
 		perr(p, tok[0].col, "spawn blocks stand at the top level, not inside '%s'",
 		     p->blocks[p->nr_blocks - 1].what);
-		return;
-	}
 	for (int i = 2; i < ntok - 1; i++) {
 		const char *eq = strchr(tok[i].s, '=');
 		size_t k;
@@ -773,22 +770,16 @@ static void process_line(struct parser *p, const struct token *tok, int ntok)
 			if (eq && (size_t)(eq - tok[i].s) == strlen(keys[k]) &&
 			    !strncmp(tok[i].s, keys[k], strlen(keys[k])))
 				break;
-		if (k == ARRAY_SIZE(keys)) {
+		if (k == ARRAY_SIZE(keys))
 			perr(p, tok[i].col, "expected text=SIZE, data=SIZE, bss=SIZE or "
 			     "stack=SIZE, got '%s'", tok[i].s);
-			return;
-		}
-		if (cfg_parse_size(eq + 1, &op.arg[2 + k])) {
+		else if (cfg_parse_size(eq + 1, &op.arg[2 + k]))
 			perr(p, tok[i].col + (unsigned)(eq + 1 - tok[i].s),
 			     "bad size '%s'", eq + 1);
-			return;
-		}
 	}
 	op.path = program_string(p->prog, tok[1].s);
-	if (!op.path) {
+	if (!op.path)
 		perr(p, tok[1].col, "out of memory");
-		return;
-	}
 	open_block(p, &op, tok[0].col, spawn ? "spawn" : "fork");
 }
 

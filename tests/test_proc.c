@@ -1,0 +1,376 @@
+/*
+ * test_proc.c - processes (core/sim.c with mm/fault.c): spawn and its
+ * layout, fork with copy-on-write (exact counts worked out by hand), exit
+ * giving every frame back, the OOM killer's choice, the per-process rows
+ * of summary.csv, byte-identical output twice, and the language's errors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "diag_capture.h"
+#include "core/sim.h"
+#include "io/config.h"
+#include "io/csv_in.h"
+#include "io/run.h"
+#include "io/workload.h"
+
+TestSuite(proc);
+
+static struct sim_config cfg;
+static struct program prog;
+static struct wl_header hdr;
+static struct sim sim;
+static bool live;
+
+static void x86_64(void)
+{
+	cfg_defaults(&cfg);
+	cr_assert_eq(cfg_load(&cfg, "config/x86_64.ini"), 0);
+	cr_assert_eq(cfg_check(&cfg, "x86_64"), 0);
+	cfg.sample_interval_ns = 0;
+}
+
+static void set(const char *assignment)
+{
+	cr_assert_eq(cfg_set(&cfg, assignment, "--set"), 0, "%s", assignment);
+	cr_assert_eq(cfg_check(&cfg, "--set"), 0);
+}
+
+static char *run(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = f;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_OK);
+	fclose(f);
+	return buf;
+}
+
+static void cleanup(void)
+{
+	if (live) {
+		sim_destroy(&sim);
+		program_free(&prog);
+		wl_header_free(&hdr);
+	}
+	live = false;
+}
+
+static struct stats proc_stats(unsigned idx)
+{
+	struct stats st;
+
+	cr_assert_lt(idx, sim.nr_procs);
+	sim_proc_stats(&sim, idx, &st);
+	return st;
+}
+
+/* 64K = 16 pages of 4K, written by the parent before the fork. */
+#define PARENT_WRITES \
+	"buf = mmap any 64K rw private,anon\n" \
+	"access write seq buf 64K 16 4K\n"
+
+/*
+ * The child writes all 16 shared pages: 16 copies. After it exits, the
+ * parent's pages are its own again: writing them faults 16 times (the
+ * write bit comes back, wp_page_reuse) and copies nothing. Frames: the
+ * parent's 16 and its 4 table pages (pgd, pud, pmd, pte) remain.
+ */
+Test(proc, fork_then_write_every_page_copies_each_once, .fini = cleanup)
+{
+	struct stats parent, child;
+
+	x86_64();
+	free(run(PARENT_WRITES
+		 "fork child {\n"
+		 "    access write seq buf 64K 16 4K\n"
+		 "    exit\n"
+		 "}\n"
+		 "sleep 1ms\n"
+		 "access write seq buf 64K 16 4K\n"));
+	sim_update_stats(&sim);
+	cr_assert_eq(sim.nr_procs, 2);
+	parent = proc_stats(0);
+	child = proc_stats(1);
+	cr_expect_str_eq(sim.procs[1].name, "child");
+	cr_expect_eq(child.cow_faults, 16);
+	cr_expect_eq(child.pgfault, 16);
+	cr_expect_eq(parent.cow_faults, 0);
+	cr_expect_eq(parent.pgfault, 32);
+	cr_expect_eq(parent.forks, 1);
+	cr_expect_eq(child.exits, 1);
+	cr_expect_eq(sim.stats.cow_faults, 16);
+	cr_expect_eq(sim.stats.pgfault, 48);
+	cr_expect_eq(child.rss_pages, 0);
+	cr_expect_eq(parent.rss_pages, 16);
+	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 16 - 4);
+}
+
+/* A child that only reads shares every page and faults not at all. */
+Test(proc, fork_then_read_only_copies_nothing, .fini = cleanup)
+{
+	struct stats child;
+
+	x86_64();
+	free(run(PARENT_WRITES
+		 "fork reader {\n"
+		 "    access read seq buf 64K 16 4K\n"
+		 "    sleep 1ms\n"
+		 "}\n"));
+	sim_update_stats(&sim);
+	child = proc_stats(1);
+	cr_expect_eq(child.accesses, 16);
+	cr_expect_eq(child.tlb_misses, 16);
+	cr_expect_eq(child.pgfault, 0);
+	cr_expect_eq(sim.stats.cow_faults, 0);
+	/* both map the same 16 frames; the child has 4 table pages of its own */
+	cr_expect_eq(child.rss_pages, 16);
+	cr_expect_eq(proc_stats(0).rss_pages, 16);
+	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 16 - 4 - 4);
+}
+
+/* The parent writes while the child still holds the pages: the parent copies. */
+Test(proc, the_parent_copies_too_while_the_child_holds_the_pages, .fini = cleanup)
+{
+	x86_64();
+	free(run(PARENT_WRITES
+		 "fork idle {\n"
+		 "    sleep 1ms\n"
+		 "}\n"
+		 "access write seq buf 64K 16 4K\n"));
+	cr_expect_eq(proc_stats(0).cow_faults, 16);
+	cr_expect_eq(proc_stats(1).cow_faults, 0);
+	sim_update_stats(&sim);
+	/* 16 originals (the child's now) + 16 copies + 2 x 4 table pages */
+	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 32 - 8);
+}
+
+/* MAP_SHARED stays shared: the child's writes copy nothing. */
+Test(proc, a_shared_mapping_stays_shared, .fini = cleanup)
+{
+	x86_64();
+	free(run("buf = mmap any 64K rw shared,anon\n"
+		 "access write seq buf 64K 16 4K\n"
+		 "fork writer {\n"
+		 "    access write seq buf 64K 16 4K\n"
+		 "}\n"));
+	cr_expect_eq(sim.stats.cow_faults, 0);
+	cr_expect_eq(proc_stats(1).pgfault, 0);
+	cr_expect_eq(proc_stats(1).tlb_misses, 16);
+	sim_update_stats(&sim);
+	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 16 - 8);
+}
+
+/*
+ * Every process exits (spawned, forked, grandchildren, one killed by
+ * SIGSEGV): the buddy allocator ends exactly as it began, block for block.
+ */
+Test(proc, after_every_exit_memory_is_exactly_as_it_started, .fini = cleanup)
+{
+	uint64_t before[32];
+	uint64_t pfn;
+	unsigned o;
+
+	x86_64();
+	set("segv=kill");
+	cr_assert_eq(wl_parse_string("t.wl",
+		"spawn a text=64K data=16K bss=8K stack=132K {\n"
+		"    heap = sbrk +100K\n"
+		"    access write uniform heap 100K 500\n"
+		"    big = mmap any 3M rw private,anon\n"
+		"    access write seq big 3M 768 4K\n"
+		"    repeat 3 {\n"
+		"        fork kid {\n"
+		"            access write uniform big 3M 200\n"
+		"            fork grandkid {\n"
+		"                access read seq big 3M 768 4K\n"
+		"                exit\n"
+		"            }\n"
+		"            sleep 100us\n"
+		"            exit\n"
+		"        }\n"
+		"    }\n"
+		"    sleep 1ms\n"
+		"    exit\n"
+		"}\n"
+		"spawn b {\n"
+		"    x = mmap any 1M rw private,anon\n"
+		"    access write seq x 1M 256 4K\n"
+		"    read 0x10\n"                     /* SIGSEGV: killed */
+		"}\n", &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = NULL;
+	for (o = 0; o <= sim.zone.max_order; o++) {
+		before[o] = 0;
+		for (pfn = buddy_free_first(&sim.zone, o); pfn != BUDDY_PFN_NONE;
+		     pfn = buddy_free_next(&sim.zone, pfn))
+			before[o]++;
+	}
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_OK);
+	sim_update_stats(&sim);
+	cr_expect_eq(sim.nr_procs, 2 + 3 + 3);
+	cr_expect_eq(sim.stats.forks, 6);
+	cr_expect_eq(sim.stats.exits, 8);
+	cr_expect_gt(sim.stats.cow_faults, 0);
+	cr_expect_eq(sim.stats.nr_alloc_pages, 0);
+	cr_expect_eq(sim.stats.rss_pages, 0);
+	cr_expect_eq(sim.stats.nr_page_table_pages, 0);
+	for (o = 0; o <= sim.zone.max_order; o++) {
+		uint64_t n = 0;
+
+		for (pfn = buddy_free_first(&sim.zone, o); pfn != BUDDY_PFN_NONE;
+		     pfn = buddy_free_next(&sim.zone, pfn))
+			n++;
+		cr_expect_eq(n, before[o], "order %u: %lu free blocks, %lu before", o,
+			     (unsigned long)n, (unsigned long)before[o]);
+	}
+}
+
+/*
+ * 4M of memory (1024 frames). big touches 2M and waits; small then
+ * touches 3M: when the frames run out, the OOM killer takes big (the
+ * largest RSS), not small, which faulted, and small finishes.
+ */
+Test(proc, the_oom_killer_takes_the_largest_process, .fini = cleanup)
+{
+	x86_64();
+	set("memory_size=4M");
+	free(run("spawn big {\n"
+		 "    m = mmap any 2M rw private,anon\n"
+		 "    access write seq m 2M 512 4K\n"
+		 "    sleep 10ms\n"
+		 "    access read seq m 2M 512 4K\n"
+		 "}\n"
+		 "spawn small {\n"
+		 "    sleep 1ms\n"
+		 "    m = mmap any 3M rw private,anon\n"
+		 "    access write seq m 3M 768 4K\n"
+		 "}\n"));
+	cr_expect_eq(sim.stats.oom_kills, 1);
+	cr_expect(sim.procs[0].oom_killed);
+	cr_expect(!sim.procs[1].oom_killed);
+	cr_expect_eq(proc_stats(0).oom_kills, 1);
+	cr_expect_eq(proc_stats(0).rss_pages, 0);
+	cr_expect_eq(proc_stats(1).rss_pages, 768);
+	cr_expect_eq(proc_stats(1).pgfault, 768);
+	/* big's last op never ran: it died at small's fault */
+	cr_expect_eq(proc_stats(0).accesses, 512);
+}
+
+/* With one process, the one that faults is the one killed. */
+Test(proc, alone_it_kills_itself, .fini = cleanup)
+{
+	x86_64();
+	set("memory_size=1M");
+	free(run("m = mmap any 2M rw private,anon\n"
+		 "access write seq m 2M 512 4K\n"
+		 "read m\n"));
+	cr_expect_eq(sim.stats.oom_kills, 1);
+	cr_expect(sim.procs[0].killed);
+	sim_update_stats(&sim);
+	cr_expect_eq(sim.stats.nr_alloc_pages, 0);
+}
+
+/*
+ * exec's layout without randomization: text at two thirds of user space
+ * (0x555555554aaa rounded up), data, bss, the heap from the bss's end,
+ * and a 132K [stack] ending at task_size.
+ */
+Test(proc, spawn_lays_out_text_data_bss_heap_and_stack, .fini = cleanup)
+{
+	char *out;
+
+	x86_64();
+	out = run("spawn server text=1M data=64K bss=100K stack=132K {\n"
+		  "    sbrk +8K\n"
+		  "    dump maps\n"
+		  "}\n");
+	cr_assert_str_eq(out,
+		"555555555000-555555655000 r-xp 00000000 00:00 1                          server\n"
+		"555555655000-555555665000 rw-p 00100000 00:00 1                          server\n"
+		"555555665000-55555567e000 rw-p 00000000 00:00 0 \n"
+		"55555567e000-555555680000 rw-p 00000000 00:00 0                          [heap]\n"
+		"7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n");
+	free(out);
+	cr_expect_str_eq(sim.procs[0].name, "server");
+	cr_expect_eq(sim.nr_procs, 1);
+}
+
+/* The per-process rows of summary.csv, and the same bytes twice. */
+Test(proc, summary_rows_per_process_and_byte_identical_twice)
+{
+	const char *wl = "tests/fixtures/ok/fork-server.wl";
+	struct run_opts o = { .out_dir = "build/test-proc-1", .events = true };
+	struct csv_table t;
+	char *a, *b;
+
+	cr_assert_eq(system("rm -rf build/test-proc-1 build/test-proc-2"), 0);
+	cr_assert_eq(run_workload(&o, wl), 0);
+	o.out_dir = "build/test-proc-2";
+	cr_assert_eq(run_workload(&o, wl), 0);
+	static const char *const files[] = { "summary.csv", "timeseries.csv", "events.csv" };
+	for (size_t i = 0; i < 3; i++) {
+		char p1[128], p2[128];
+
+		snprintf(p1, sizeof(p1), "build/test-proc-1/fork-server/%s", files[i]);
+		snprintf(p2, sizeof(p2), "build/test-proc-2/fork-server/%s", files[i]);
+		a = test_slurp(p1);
+		b = test_slurp(p2);
+		cr_assert(a && b && strlen(a) > 0, "%s", files[i]);
+		cr_expect_str_eq(a, b, "%s differs", files[i]);
+		free(a);
+		free(b);
+	}
+	cr_assert_eq(csv_read("build/test-proc-1/fork-server/summary.csv", &t), 0);
+	/* server, 4 workers, total */
+	cr_assert_eq(t.nr_rows, 1 + 5 + 1);
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "process")], "server");
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "pid")], "1");
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "forks")], "4");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "process")], "worker");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "pid")], "2");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "nr_free_pages")], "");
+	cr_expect_str_eq(t.rows[6].fields[csv_column(&t, "process")], "total");
+	cr_expect_str_eq(t.rows[6].fields[csv_column(&t, "pid")], "");
+	cr_expect_str_eq(t.rows[6].fields[csv_column(&t, "forks")], "4");
+	cr_expect_str_eq(t.rows[6].fields[csv_column(&t, "exits")], "4");
+	csv_table_free(&t);
+}
+
+static void assert_parse_error(const char *text, const char *want)
+{
+	struct program pr;
+	struct wl_header h;
+
+	diag_capture();
+	cr_assert_eq(wl_parse_string("t.wl", text, &pr, &h), -1, "parsed: %s", text);
+	assert_diag(want);
+}
+
+Test(proc, process_blocks_are_checked)
+{
+	assert_parse_error("repeat 2 {\n  spawn a {\n  }\n}\n",
+		"t.wl:2:3: error: spawn blocks stand at the top level, not inside 'repeat'\n");
+	assert_parse_error("spawn a heap=4K {\n}\n",
+		"t.wl:1:9: error: expected text=SIZE, data=SIZE, bss=SIZE or stack=SIZE, got 'heap=4K'\n");
+	assert_parse_error("spawn a text=4Q {\n}\n",
+		"t.wl:1:14: error: bad size '4Q'\n");
+	assert_parse_error("fork child\n",
+		"t.wl:1:1: error: usage: fork NAME {\n");
+	assert_parse_error("fork 9x {\n}\n",
+		"t.wl:1:6: error: '9x' is not a valid process name\n");
+	assert_parse_error("fork child {\n  exit\n",
+		"t.wl:1:1: error: fork block opened here is never closed with '}'\n");
+	assert_parse_error("exit now\n",
+		"t.wl:1:6: error: exit: unexpected 'now' (usage: exit)\n");
+}
