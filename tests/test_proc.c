@@ -169,6 +169,17 @@ Test(proc, a_shared_mapping_stays_shared, .fini = cleanup)
 	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 16 - 8);
 }
 
+/* Free blocks of one order, counted along the free list. */
+static uint64_t free_blocks(unsigned order)
+{
+	uint64_t n = 0;
+
+	for (uint64_t pfn = buddy_free_first(&sim.zone, order); pfn != BUDDY_PFN_NONE;
+	     pfn = buddy_free_next(&sim.zone, pfn))
+		n++;
+	return n;
+}
+
 /*
  * Every process exits (spawned, forked, grandchildren, one killed by
  * SIGSEGV): the buddy allocator ends exactly as it began, block for block.
@@ -176,7 +187,6 @@ Test(proc, a_shared_mapping_stays_shared, .fini = cleanup)
 Test(proc, after_every_exit_memory_is_exactly_as_it_started, .fini = cleanup)
 {
 	uint64_t before[32];
-	uint64_t pfn;
 	unsigned o;
 
 	x86_64();
@@ -209,12 +219,8 @@ Test(proc, after_every_exit_memory_is_exactly_as_it_started, .fini = cleanup)
 	cr_assert_eq(sim_init(&sim, &cfg), 0);
 	live = true;
 	sim.dump_out = NULL;
-	for (o = 0; o <= sim.zone.max_order; o++) {
-		before[o] = 0;
-		for (pfn = buddy_free_first(&sim.zone, o); pfn != BUDDY_PFN_NONE;
-		     pfn = buddy_free_next(&sim.zone, pfn))
-			before[o]++;
-	}
+	for (o = 0; o <= sim.zone.max_order; o++)
+		before[o] = free_blocks(o);
 	cr_assert_eq(sim_add_process(&sim, &prog), 0);
 	cr_assert_eq(sim_run(&sim), SIM_OK);
 	sim_update_stats(&sim);
@@ -225,15 +231,10 @@ Test(proc, after_every_exit_memory_is_exactly_as_it_started, .fini = cleanup)
 	cr_expect_eq(sim.stats.nr_alloc_pages, 0);
 	cr_expect_eq(sim.stats.rss_pages, 0);
 	cr_expect_eq(sim.stats.nr_page_table_pages, 0);
-	for (o = 0; o <= sim.zone.max_order; o++) {
-		uint64_t n = 0;
-
-		for (pfn = buddy_free_first(&sim.zone, o); pfn != BUDDY_PFN_NONE;
-		     pfn = buddy_free_next(&sim.zone, pfn))
-			n++;
-		cr_expect_eq(n, before[o], "order %u: %lu free blocks, %lu before", o,
-			     (unsigned long)n, (unsigned long)before[o]);
-	}
+	for (o = 0; o <= sim.zone.max_order; o++)
+		cr_expect_eq(free_blocks(o), before[o], "order %u: %lu free blocks, "
+			     "%lu before", o, (unsigned long)free_blocks(o),
+			     (unsigned long)before[o]);
 }
 
 /*
