@@ -543,8 +543,8 @@ Test(access, a_failed_lookup_forgets_the_last_entry, .fini = cleanup)
 			 "write b\n"
 			 "read a\n"), SIM_OK);
 	cr_expect_eq(sim.stats.sigsegv, 1);
-	cr_expect_eq(sim.tlb.l1.stats.hits, 0);
-	cr_expect_eq(sim.tlb.l2.stats.hits, 2);    /* b for the write, then a */
+	cr_expect_eq(sim.cpus[0].tlb.l1.stats.hits, 0);
+	cr_expect_eq(sim.cpus[0].tlb.l2.stats.hits, 2);    /* b for the write, then a */
 }
 
 /*

@@ -47,6 +47,8 @@ static const struct {
 	{ "page_size", "4K", "4096" },
 	{ "max_order", "10", "10" },
 	{ "cpus", "1", "1" },
+	{ "sched", "rr", "rr" },
+	{ "time_slice_ns", "4ms", "4000000" },
 	{ "va_bits", "48", "48" },
 	{ "task_size", "0", "0" },
 	{ "mmap_min_addr", "64K", "65536" },
@@ -63,6 +65,7 @@ static const struct {
 	{ "tlb2_entries", "1536", "1536" },
 	{ "tlb2_ways", "12", "12" },
 	{ "asid", "false", "false" },
+	{ "nr_asids", "6", "6" },
 	{ "segmentation", "flat", "flat" },
 	{ "segv", "kill", "kill" },
 	{ "cost_kalloc_ns", "100ns", "100" },
@@ -519,7 +522,7 @@ Test(config, set_unknown_key_and_out_of_range, .fini = diag_reset)
 	cr_assert_eq(cfg_set(&c, "cpus=0", "--set"), -1);
 	cr_assert_eq(cfg_set(&c, "memory_size=0", "w.wl:3:5"), -1);
 	assert_diag("--set: error: unknown config key 'pagesize'\n"
-		    "--set: error: cpus = '0': out of range (1 to 4096)\n"
+		    "--set: error: cpus = '0': out of range (1 to 64)\n"
 		    "w.wl:3:5: error: memory_size = '0': out of range (1 to 1125899906842624)\n");
 	cr_assert_eq(c.cpus, 1);
 }

@@ -375,3 +375,161 @@ Test(proc, process_blocks_are_checked)
 	assert_parse_error("exit now\n",
 		"t.wl:1:6: error: exit: unexpected 'now' (usage: exit)\n");
 }
+
+/* ---- CPUs and the scheduler ---------------------------------------- */
+
+/*
+ * Ping-pong on one CPU: ping runs at 0, pong at 50us, and each then
+ * reads its 8 pages every 100us, so the two take turns and every turn
+ * after the first is a context switch (21 in all). Each writes its pages
+ * first (8 misses), and its first read pass follows at once (hits). The
+ * 9 passes after that each come right after a switch: without ASIDs the
+ * switch flushed the TLB (8 misses each), with ASIDs the entries are
+ * still there (none). 2 x (8 + 72) = 160 against 2 x 8 = 16.
+ */
+static const char ping_pong[] =
+	"spawn ping {\n"
+	"    a = mmap any 32K rw private,anon\n"
+	"    access write seq a 32K 8 4K\n"
+	"    repeat 10 {\n"
+	"        access read seq a 32K 8 4K\n"
+	"        sleep 100us\n"
+	"    }\n"
+	"}\n"
+	"spawn pong {\n"
+	"    @ 50us\n"
+	"    b = mmap any 32K rw private,anon\n"
+	"    access write seq b 32K 8 4K\n"
+	"    repeat 10 {\n"
+	"        access read seq b 32K 8 4K\n"
+	"        sleep 100us\n"
+	"    }\n"
+	"}\n";
+
+Test(proc, ping_pong_without_asids_flushes_at_every_switch, .fini = cleanup)
+{
+	x86_64();
+	free(run(ping_pong));
+	cr_expect_eq(sim.stats.context_switches, 21);
+	cr_expect_eq(proc_stats(0).context_switches, 10);
+	cr_expect_eq(proc_stats(1).context_switches, 11);
+	cr_expect_eq(proc_stats(0).tlb_misses, 80);
+	cr_expect_eq(proc_stats(1).tlb_misses, 80);
+	cr_expect_eq(sim.stats.tlb_misses, 160);
+	cr_expect_eq(sim.stats.accesses, 176);
+}
+
+Test(proc, ping_pong_with_asids_keeps_the_entries, .fini = cleanup)
+{
+	x86_64();
+	set("asid=true");
+	free(run(ping_pong));
+	cr_expect_eq(sim.stats.context_switches, 21);
+	cr_expect_eq(proc_stats(0).tlb_misses, 8);
+	cr_expect_eq(proc_stats(1).tlb_misses, 8);
+	cr_expect_eq(sim.stats.tlb_misses, 16);
+}
+
+/* One ASID slot for two processes: each switch-in evicts the other. */
+Test(proc, ping_pong_with_one_asid_is_like_none, .fini = cleanup)
+{
+	x86_64();
+	set("asid=true");
+	set("nr_asids=1");
+	free(run(ping_pong));
+	cr_expect_eq(sim.stats.tlb_misses, 160);
+}
+
+/* Two CPUs: each process has one, nothing is switched or flushed. */
+Test(proc, ping_pong_on_two_cpus_never_switches, .fini = cleanup)
+{
+	x86_64();
+	set("cpus=2");
+	free(run(ping_pong));
+	cr_expect_eq(sim.stats.context_switches, 0);
+	cr_expect_eq(sim.stats.tlb_misses, 16);
+}
+
+/*
+ * Two CPU-bound processes of 50 ops of 10,000 TLB hits (10us each):
+ * fifo runs a to its end, then b (one switch); round robin with a 40us
+ * slice hands the CPU over after every 4 ops, about 25 times.
+ */
+static const char two_cpu_bound[] =
+	"spawn a {\n"
+	"    m = mmap any 32K rw private,anon\n"
+	"    access write seq m 32K 8 4K\n"
+	"    repeat 50 {\n"
+	"        access read seq m 32K 10000\n"
+	"    }\n"
+	"}\n"
+	"spawn b {\n"
+	"    m = mmap any 32K rw private,anon\n"
+	"    access write seq m 32K 8 4K\n"
+	"    repeat 50 {\n"
+	"        access read seq m 32K 10000\n"
+	"    }\n"
+	"}\n";
+
+Test(proc, fifo_runs_each_to_its_end_round_robin_takes_turns, .fini = cleanup)
+{
+	uint64_t fifo_end_a;
+
+	x86_64();
+	set("sched=fifo");
+	free(run(two_cpu_bound));
+	cr_expect_eq(sim.stats.context_switches, 1);
+	fifo_end_a = proc_stats(0).sim_time_ns;
+	cr_expect_lt(fifo_end_a, proc_stats(1).sim_time_ns / 2 + 1000);
+	cleanup();
+
+	x86_64();
+	set("time_slice_ns=40us");
+	free(run(two_cpu_bound));
+	/* about 510us each: a slice is 4 ops, so some 25 turns */
+	cr_expect_geq(sim.stats.context_switches, 20);
+	cr_expect_leq(sim.stats.context_switches, 30);
+	/* both end near the end: a is no longer done at half time */
+	cr_expect_gt(proc_stats(0).sim_time_ns, fifo_end_a * 3 / 2);
+	cr_expect_eq(sim.stats.pgfault, 16);
+}
+
+/*
+ * Two CPUs with ASIDs: a writes its pages on CPU 0 and sleeps; b runs a
+ * moment on CPU 1; c takes CPU 0 (neither is fresh; the first idle one)
+ * for a long run; a wakes on CPU 1 and unmaps: its entries on CPU 0 must
+ * go too, one shootdown. Without ASIDs, c's switch flushed CPU 0, so
+ * there is nothing to shoot down.
+ */
+static const char shootdown[] =
+	"spawn a {\n"
+	"    m = mmap any 32K rw private,anon\n"
+	"    access write seq m 32K 8 4K\n"
+	"    sleep 100us\n"
+	"    munmap m\n"
+	"}\n"
+	"spawn b {\n"
+	"    @ 10us\n"
+	"    y = mmap any 4K r private,anon\n"
+	"}\n"
+	"spawn c {\n"
+	"    @ 50us\n"
+	"    x = mmap any 16M rw private,anon\n"
+	"    access write seq x 16M 4096 4K\n"
+	"}\n";
+
+Test(proc, munmap_shoots_down_another_cpus_entries, .fini = cleanup)
+{
+	x86_64();
+	set("cpus=2");
+	set("asid=true");
+	free(run(shootdown));
+	cr_expect_eq(sim.stats.tlb_shootdowns, 1);
+	cr_expect_eq(proc_stats(0).tlb_shootdowns, 1);
+	cleanup();
+
+	x86_64();
+	set("cpus=2");
+	free(run(shootdown));
+	cr_expect_eq(sim.stats.tlb_shootdowns, 0);
+}

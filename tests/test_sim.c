@@ -510,6 +510,7 @@ Test(sim, two_processes_interleave_in_push_order_with_own_names, .fini = cleanup
 {
 	seed_config();
 	set("sample_interval_ns=0");
+	set("cpus=2");          /* one each: they run side by side */
 	load("kalloc A 64K\nkfree A\n", true);
 	/* a second process runs the same program: its A is its own */
 	cr_assert_eq(sim_add_process(&sim, &prog), 0);

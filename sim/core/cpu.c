@@ -7,9 +7,50 @@
 #include "core/cpu.h"
 #include "core/sim.h"
 
-static uint16_t asid_of(const struct sim *s, unsigned pidx)
+static inline struct sim_cpu *cpu_of(struct sim *s, const struct proc *p)
 {
-	return s->cfg->asid ? (uint16_t)((pidx + 1) % TLB_NR_ASIDS) : 0;
+	return &s->cpus[p->cpu ? p->cpu - 1 : 0];
+}
+
+/* The ASID slot process pidx holds on c (0-based), or -1. */
+static int asid_slot(const struct sim *s, const struct sim_cpu *c, unsigned pidx)
+{
+	for (unsigned k = 0; k < s->cfg->nr_asids; k++)
+		if (c->asid_owner[k] == pidx + 1)
+			return (int)k;
+	return -1;
+}
+
+void cpu_switch_in(struct sim *s, unsigned cpu, unsigned pidx)
+{
+	struct sim_cpu *c = &s->cpus[cpu];
+	struct proc *p = &s->procs[pidx];
+	int k;
+
+	p->cpu = cpu + 1;
+	if (s->cfg->asid) {
+		/*
+		 * Linux x86's PCIDs: a few ASIDs per CPU, each remembering
+		 * which mm it last served. A process that still has one keeps
+		 * its entries; a newcomer takes the next slot round robin,
+		 * whose old entries are flushed.
+		 */
+		k = asid_slot(s, c, pidx);
+		if (k < 0) {
+			k = (int)(c->next_asid++ % s->cfg->nr_asids);
+			if (c->asid_owner[k])
+				tlb_flush_asid(&c->tlb, (uint16_t)(k + 1));
+			c->asid_owner[k] = pidx + 1;
+		}
+		p->asid = (uint16_t)(k + 1);
+	} else if (c->tlb_user != pidx + 1) {
+		/* the CR3 write of a switch: every entry goes */
+		if (c->tlb_user)
+			tlb_flush_all(&c->tlb);
+		c->tlb_user = pidx + 1;
+		p->asid = 0;
+	}
+	c->tlb_last.valid = false;
 }
 
 /*
@@ -18,13 +59,13 @@ static uint16_t asid_of(const struct sim *s, unsigned pidx)
  * page is a hit that changes no LRU order: the simulator answers it
  * without the lookup. Any flush or invalidation forgets it.
  */
-static inline void remember(struct sim *s, uint16_t asid, uint64_t vpn,
+static inline void remember(struct sim_cpu *c, uint16_t asid, uint64_t vpn,
 			    uint64_t flags)
 {
-	s->tlb_last.valid = true;
-	s->tlb_last.asid = asid;
-	s->tlb_last.vpn = vpn;
-	s->tlb_last.flags = flags;
+	c->tlb_last.valid = true;
+	c->tlb_last.asid = asid;
+	c->tlb_last.vpn = vpn;
+	c->tlb_last.flags = flags;
 }
 
 static inline bool permits(uint64_t flags, enum pt_access access)
@@ -35,8 +76,8 @@ static inline bool permits(uint64_t flags, enum pt_access access)
 }
 
 /* The walk, counted; fills the TLB when it translates. */
-static int walk(struct sim *s, struct proc *p, uint16_t asid, uint64_t va,
-		enum pt_access access, uint64_t *cost)
+static int walk(struct sim *s, struct sim_cpu *c, struct proc *p, uint16_t asid,
+		uint64_t va, enum pt_access access, uint64_t *cost)
 {
 	struct pt *pt = mm_pt(p->mm);
 	uint64_t pte, walk_ns;
@@ -51,27 +92,46 @@ static int walk(struct sim *s, struct proc *p, uint16_t asid, uint64_t va,
 	if (!err) {
 		uint64_t flags = pte & (PTE_WRITE | PTE_USER | PTE_NX | PTE_DIRTY);
 
-		tlb_fill(&s->tlb, asid, va >> pt->g.page_shift,
+		tlb_fill(&c->tlb, asid, va >> pt->g.page_shift,
 			 pte_pfn(&pt->g, pte), flags);
-		remember(s, asid, va >> pt->g.page_shift, flags);
+		remember(c, asid, va >> pt->g.page_shift, flags);
 	}
 	return err;
 }
 
-/* Drops the TLB entries of process pidx for [start, end) (bytes). */
+/*
+ * Drops the TLB entries of process pidx for [start, end) (bytes) on every
+ * CPU that may hold them: with ASIDs, each CPU where the process still
+ * has an ASID; without, the CPU whose TLB it last filled (an idle CPU
+ * keeps the entries of what ran last, Linux's lazy TLB). Each CPU other
+ * than the one the process runs on is a shootdown (an IPI in Linux).
+ */
 static void invalidate(struct sim *s, unsigned pidx, uint64_t start,
 			uint64_t end)
 {
-	unsigned shift = s->zone.page_shift;
+	unsigned shift = s->zone.page_shift, here = s->procs[pidx].cpu;
 	uint64_t mask = ((uint64_t)1 << shift) - 1;
 
-	s->tlb_last.valid = false;
-	/* without ASIDs, only the current user has entries */
-	if (!s->cfg->asid && s->tlb_user != pidx + 1)
-		return;
-	if (end > start)
-		tlb_invalidate_range(&s->tlb, asid_of(s, pidx), start >> shift,
-				     (end + mask) >> shift);
+	for (unsigned i = 0; i < s->nr_cpus; i++) {
+		struct sim_cpu *c = &s->cpus[i];
+		uint16_t asid = 0;
+		int k;
+
+		if (s->cfg->asid) {
+			k = asid_slot(s, c, pidx);
+			if (k < 0)
+				continue;
+			asid = (uint16_t)(k + 1);
+		} else if (c->tlb_user != pidx + 1) {
+			continue;
+		}
+		c->tlb_last.valid = false;
+		if (end > start)
+			tlb_invalidate_range(&c->tlb, asid, start >> shift,
+					     (end + mask) >> shift);
+		if (here && i + 1 != here)
+			s->stats.tlb_shootdowns++;
+	}
 }
 
 /* mm tells of changed PTEs; owner is the process index + 1. */
@@ -84,11 +144,17 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 			   enum pt_access access, uint64_t *cost)
 {
 	struct proc *p = &s->procs[pidx];
-	uint16_t asid = asid_of(s, pidx);
+	struct sim_cpu *c;
 	uint64_t start = *cost, pfn, vpn = va >> s->zone.page_shift;
 	struct tlb_hit hit;
+	uint16_t asid;
 	int err;
 
+	/* not dispatched by the scheduler (a trace replay): CPU 0 */
+	if (unlikely(!p->cpu))
+		cpu_switch_in(s, 0, pidx);
+	c = &s->cpus[p->cpu - 1];
+	asid = p->asid;
 	/* the page table is made on first use, its root from the zone */
 	if (unlikely(!p->has_pt)) {
 		if (mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
@@ -102,16 +168,10 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		s->stats.sigsegv++;
 		return CPU_SEGV;
 	}
-	if (!s->cfg->asid && s->tlb_user != pidx + 1) {
-		if (s->tlb_user)
-			tlb_flush_all(&s->tlb);
-		s->tlb_user = pidx + 1;
-		s->tlb_last.valid = false;
-	}
 	*cost += s->cfg->cost_tlb_hit_ns;
-	if (s->tlb_last.valid && s->tlb_last.vpn == vpn &&
-	    s->tlb_last.asid == asid && permits(s->tlb_last.flags, access)) {
-		s->tlb.l1.stats.hits++;
+	if (c->tlb_last.valid && c->tlb_last.vpn == vpn &&
+	    c->tlb_last.asid == asid && permits(c->tlb_last.flags, access)) {
+		c->tlb.l1.stats.hits++;
 		s->stats.tlb_hits++;
 		s->stats.access_time_ns += s->cfg->cost_tlb_hit_ns;
 		return CPU_OK;
@@ -121,15 +181,15 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 	 * L1 or copy an L2 entry into it even when the access then fails, so
 	 * the remembered entry is no longer known to be the most recent.
 	 */
-	s->tlb_last.valid = false;
-	if (tlb_lookup(&s->tlb, asid, vpn, &hit) && permits(hit.flags, access)) {
-		remember(s, asid, vpn, hit.flags);
+	c->tlb_last.valid = false;
+	if (tlb_lookup(&c->tlb, asid, vpn, &hit) && permits(hit.flags, access)) {
+		remember(c, asid, vpn, hit.flags);
 		s->stats.tlb_hits++;
 		s->stats.access_time_ns += *cost - start;
 		return CPU_OK;
 	}
 	s->stats.tlb_misses++;
-	err = walk(s, p, asid, va, access, cost);
+	err = walk(s, c, p, asid, va, access, cost);
 	if (err) {
 		const struct mm_fault_stats *fs = mm_fault_stats(p->mm);
 		uint64_t before = fs->pgfault, cow = fs->cow_faults;
@@ -143,7 +203,7 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 			s->stats.cow_faults += fs->cow_faults - cow;
 			s->stats.fault_time_ns += fault_ns;
 			*cost += fault_ns;
-			err = walk(s, p, asid, va, access, cost);
+			err = walk(s, c, p, asid, va, access, cost);
 		}
 	}
 	s->stats.access_time_ns += *cost - start;
@@ -162,19 +222,30 @@ void cpu_attach(struct sim *s, unsigned pidx)
 
 void cpu_forget(struct sim *s, unsigned pidx)
 {
-	s->tlb_last.valid = false;
-	if (s->cfg->asid) {
-		tlb_flush_asid(&s->tlb, asid_of(s, pidx));
-	} else if (s->tlb_user == pidx + 1) {
-		tlb_flush_all(&s->tlb);
-		s->tlb_user = 0;
+	for (unsigned i = 0; i < s->nr_cpus; i++) {
+		struct sim_cpu *c = &s->cpus[i];
+		int k = s->cfg->asid ? asid_slot(s, c, pidx) : -1;
+
+		c->tlb_last.valid = false;
+		if (k >= 0) {
+			tlb_flush_asid(&c->tlb, (uint16_t)(k + 1));
+			c->asid_owner[k] = 0;
+		} else if (!s->cfg->asid && c->tlb_user == pidx + 1) {
+			tlb_flush_all(&c->tlb);
+			c->tlb_user = 0;
+		}
 	}
+	s->procs[pidx].cpu = 0;
 }
 
 unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn)
 {
-	/* without ASIDs, the entries are the current user's only */
-	if (!s->cfg->asid && s->tlb_user != pidx + 1)
-		return 0;
-	return tlb_probe(&s->tlb, asid_of(s, pidx), vpn);
+	const struct proc *p = &s->procs[pidx];
+	const struct sim_cpu *c = &s->cpus[p->cpu ? p->cpu - 1 : 0];
+	int k;
+
+	if (!s->cfg->asid)
+		return c->tlb_user == pidx + 1 ? tlb_probe(&c->tlb, 0, vpn) : 0;
+	k = asid_slot(s, c, pidx);
+	return k < 0 ? 0 : tlb_probe(&c->tlb, (uint16_t)(k + 1), vpn);
 }

@@ -16,11 +16,12 @@
  * cost_tlb_hit_ns; each level a walk reads, cost_walk_level_ns; a fault
  * that maps a page, cost_fault_ns + cost_zero_page_ns.
  *
- * The TLB is shared by the processes on the CPU: entries are tagged with
- * the process's ASID when `asid` is on; without it a different process's
- * access flushes the TLB first (the CR3 write of a switch). Each process's
- * mm tells the TLB of every PTE it clears, rewrites or moves (mm_set_flush),
- * so no translation outlives its page.
+ * Each CPU has its own TLB, shared by the processes that run there:
+ * entries are tagged with the process's ASID on that CPU when `asid` is
+ * on (a few slots per CPU, as Linux's PCIDs); without it, switching to a
+ * different process flushes the TLB (the CR3 write). Each process's mm
+ * tells the TLBs of every PTE it clears, rewrites or moves (mm_set_flush),
+ * on every CPU that may hold it, so no translation outlives its page.
  */
 #ifndef SIM_CORE_CPU_H
 #define SIM_CORE_CPU_H
@@ -49,6 +50,14 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
  * 0 if none it can use; changes nothing (explain asks it).
  */
 unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn);
+
+/*
+ * Process pidx starts running on CPU cpu: with ASIDs it takes (or keeps)
+ * an ASID slot of that CPU, without them the CPU's TLB is flushed unless
+ * it last served pidx. Costs nothing here (the scheduler charges the
+ * switch).
+ */
+void cpu_switch_in(struct sim *s, unsigned cpu, unsigned pidx);
 
 /* Process pidx has a page table made elsewhere (fork): tell the TLB of its changes. */
 void cpu_attach(struct sim *s, unsigned pidx);

@@ -15,6 +15,8 @@
 enum ev_type {
 	EV_PROC_STEP,   /* a process runs its next operation */
 	EV_SAMPLE,      /* the sampler writes a time-series row */
+	EV_WAKE,        /* a process becomes runnable (start, end of a sleep) */
+	EV_CPU_FREE,    /* a CPU is free once the op that ended its process is done */
 };
 
 struct event {

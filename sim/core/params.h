@@ -27,12 +27,19 @@ enum cfg_segv {
 	CFG_SEGV_SKIP,             /* the access is counted and skipped */
 };
 
+enum cfg_sched {
+	CFG_SCHED_RR,              /* round robin: a time slice, then the next */
+	CFG_SCHED_FIFO,            /* first come: a process runs until it blocks */
+};
+
 struct sim_config {
 	/* [machine] */
 	uint64_t memory_size;      /* bytes of simulated physical memory */
 	uint64_t page_size;        /* bytes per page (power of two) */
 	unsigned max_order;        /* largest buddy order (Linux: 10) */
 	unsigned cpus;             /* simulated CPUs */
+	enum cfg_sched sched;      /* scheduling policy */
+	uint64_t time_slice_ns;    /* round robin's time slice */
 
 	/* [layout]: the address-space rules of mm/ */
 	unsigned va_bits;          /* virtual address bits (32, 39, 48, 57) */
@@ -53,6 +60,7 @@ struct sim_config {
 	unsigned tlb2_entries;     /* second-level TLB entries (0: none) */
 	unsigned tlb2_ways;        /* its associativity */
 	bool asid;                 /* tagged TLB (PCID): no flush on a switch */
+	unsigned nr_asids;         /* ASID slots per CPU */
 	enum cfg_segmentation segmentation; /* flat or segmented */
 	enum cfg_segv segv;        /* what a SIGSEGV does to the process */
 

@@ -677,7 +677,7 @@ static int exec_fork(struct sim *s, struct proc *p, const struct op *op,
 	s->stats.syscalls++;
 	s->stats.forks++;
 	ev->result = idx + 1;           /* the child's pid */
-	if (evq_push(&s->evq, s->now + *cost, EV_PROC_STEP, (uint64_t)idx))
+	if (evq_push(&s->evq, s->now + *cost, EV_WAKE, (uint64_t)idx))
 		return SIM_ENOMEM;
 	parent->pc = op->arg[1];        /* proc_step steps past the block */
 	return 0;
@@ -746,10 +746,19 @@ int sim_init(struct sim *s, const struct sim_config *cfg)
 
 		rc = tlb_params_init(&tp, cfg->tlb_entries, cfg->tlb_ways,
 				     cfg->tlb2_entries, cfg->tlb2_ways, cfg->asid);
-		if (!rc)
-			rc = tlb_init(&s->tlb, &tp);
+		s->cpus = rc ? NULL : calloc(cfg->cpus ? cfg->cpus : 1, sizeof(*s->cpus));
+		if (!rc && !s->cpus)
+			rc = -ENOMEM;
+		for (unsigned i = 0; !rc && i < (cfg->cpus ? cfg->cpus : 1); i++) {
+			rc = tlb_init(&s->cpus[i].tlb, &tp);
+			if (!rc)
+				s->nr_cpus++;
+		}
 	}
 	if (rc) {
+		for (unsigned i = 0; i < s->nr_cpus; i++)
+			tlb_destroy(&s->cpus[i].tlb);
+		free(s->cpus);
 		buddy_destroy(&s->zone);
 		return rc;
 	}
@@ -769,7 +778,10 @@ void sim_destroy(struct sim *s)
 		mm_file_put(s->files[i].file);
 	free(s->files);
 	evq_destroy(&s->evq);
-	tlb_destroy(&s->tlb);
+	for (unsigned i = 0; i < s->nr_cpus; i++)
+		tlb_destroy(&s->cpus[i].tlb);
+	free(s->cpus);
+	free(s->runq);
 	buddy_destroy(&s->zone);
 	memset(s, 0, sizeof(*s));
 }
@@ -1039,6 +1051,120 @@ static uint64_t proc_advance(struct sim *s, struct proc *p)
 	return UINT64_MAX;
 }
 
+/* ---- the scheduler ---- */
+
+static int rq_push(struct sim *s, unsigned idx)
+{
+	if (s->rq_len == s->rq_cap) {
+		unsigned cap = s->rq_cap ? s->rq_cap * 2 : 16;
+		unsigned *q = malloc(cap * sizeof(*q));
+
+		if (!q)
+			return SIM_ENOMEM;
+		for (unsigned i = 0; i < s->rq_len; i++)
+			q[i] = s->runq[(s->rq_head + i) % s->rq_cap];
+		free(s->runq);
+		s->runq = q;
+		s->rq_cap = cap;
+		s->rq_head = 0;
+	}
+	s->runq[(s->rq_head + s->rq_len++) % s->rq_cap] = idx;
+	return SIM_OK;
+}
+
+/*
+ * The policy: which waiting process a free CPU takes (the head of the
+ * FIFO for both policies), and whether a running one gives way at the end
+ * of an op (rr: its slice is over and someone waits; fifo: never).
+ */
+static int sched_pick(struct sim *s)
+{
+	while (s->rq_len) {
+		unsigned idx = s->runq[s->rq_head];
+
+		s->rq_head = (s->rq_head + 1) % s->rq_cap;
+		s->rq_len--;
+		if (!s->procs[idx].done)
+			return (int)idx;
+	}
+	return -1;
+}
+
+static bool sched_preempt(const struct sim *s, const struct proc *p)
+{
+	return s->cfg->sched == CFG_SCHED_RR && s->rq_len && s->now >= p->slice_end;
+}
+
+/*
+ * Process idx starts on CPU cpu now: a context switch (its cost, counted)
+ * unless the CPU last ran this very process; its first op runs when the
+ * switch is done.
+ */
+static int dispatch(struct sim *s, unsigned cpu, unsigned idx)
+{
+	struct sim_cpu *c = &s->cpus[cpu];
+	struct proc *p = &s->procs[idx];
+	uint64_t cost = 0;
+
+	if (c->last && c->last != idx + 1) {
+		cost = s->cfg->cost_context_switch_ns;
+		s->stats.context_switches++;
+		p->st.context_switches++;
+	}
+	c->cur = c->last = idx + 1;
+	cpu_switch_in(s, cpu, idx);
+	p->slice_end = s->now + cost + s->cfg->time_slice_ns;
+	return evq_push(&s->evq, s->now + cost, EV_PROC_STEP, idx) ? SIM_ENOMEM : SIM_OK;
+}
+
+/* CPU cpu is free now: the next waiting process, or idle. */
+static int cpu_release(struct sim *s, unsigned cpu)
+{
+	int next = sched_pick(s);
+
+	s->cpus[cpu].cur = 0;
+	return next < 0 ? SIM_OK : dispatch(s, cpu, (unsigned)next);
+}
+
+/* Process p leaves its CPU now (it sleeps, ended or gives way). */
+static int leave_cpu(struct sim *s, struct proc *p)
+{
+	unsigned cpu = p->cpu - 1;
+
+	p->cpu = 0;
+	return cpu_release(s, cpu);
+}
+
+/*
+ * Process idx is runnable: an idle CPU takes it, the one it ran on last
+ * if that is idle (its TLB may still hold its entries), else one that has
+ * run nothing yet, else the first idle one; with none idle it waits.
+ */
+static int wake(struct sim *s, unsigned idx)
+{
+	int best = -1, fresh = -1;
+
+	if (s->procs[idx].done)
+		return SIM_OK;
+	for (unsigned i = 0; i < s->nr_cpus; i++) {
+		if (s->cpus[i].cur)
+			continue;
+		if (s->cpus[i].last == idx + 1) {
+			fresh = best = (int)i;
+			break;
+		}
+		if (fresh < 0 && !s->cpus[i].last)
+			fresh = (int)i;
+		if (best < 0)
+			best = (int)i;
+	}
+	if (fresh >= 0)
+		best = fresh;
+	if (best >= 0)
+		return dispatch(s, (unsigned)best, idx);
+	return rq_push(s, idx);
+}
+
 static int proc_step(struct sim *s, unsigned idx)
 {
 	struct proc *p = &s->procs[idx];
@@ -1049,8 +1175,12 @@ static int proc_step(struct sim *s, unsigned idx)
 	uint64_t cost = 0, when;
 	int rc;
 
-	if (p->done)
-		return SIM_OK;          /* killed while this step was pending */
+	if (p->done) {
+		/* killed by another process's fault while it ran here */
+		if (p->cpu && s->cpus[p->cpu - 1].cur == idx + 1)
+			return leave_cpu(s, p);
+		return SIM_OK;
+	}
 	/*
 	 * The event fires when the op at pc may start. That op may itself be
 	 * a control op (a sleep or `@` ended the last advance right before
@@ -1062,11 +1192,18 @@ static int proc_step(struct sim *s, unsigned idx)
 		p->done = true;         /* out of ops: it keeps its memory */
 		p->end_ns = s->now;
 		s->nr_running--;
-		return SIM_OK;
+		return leave_cpu(s, p);
 	}
-	if (when > s->now)
-		return evq_push(&s->evq, when, EV_PROC_STEP, idx) ?
-			SIM_ENOMEM : SIM_OK;
+	if (when > s->now) {
+		/* it sleeps: the CPU is free until it wakes */
+		if (evq_push(&s->evq, when, EV_WAKE, idx))
+			return SIM_ENOMEM;
+		return leave_cpu(s, p);
+	}
+	if (sched_preempt(s, p)) {
+		rc = rq_push(s, idx);
+		return rc ? rc : leave_cpu(s, p);
+	}
 	op = &p->prog->ops[p->pc];
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = s->now;
@@ -1086,14 +1223,15 @@ static int proc_step(struct sim *s, unsigned idx)
 		s->hooks.event(s->hooks.ctx, s, &ev);
 	}
 	p->pc++;
-	if (p->done)
-		return SIM_OK;          /* exited or killed */
-	s->now += cost;
-	when = proc_advance(s, p);
-	s->now -= cost;
-	if (when == UINT64_MAX)
-		when = s->now + cost;
-	return evq_push(&s->evq, when, EV_PROC_STEP, idx) ? SIM_ENOMEM : SIM_OK;
+	if (p->done) {
+		/* exited or killed: its CPU is free when the op's time is up */
+		unsigned cpu = p->cpu ? p->cpu - 1 : 0;
+
+		p->cpu = 0;
+		return evq_push(&s->evq, s->now + cost, EV_CPU_FREE, cpu) ?
+			SIM_ENOMEM : SIM_OK;
+	}
+	return evq_push(&s->evq, s->now + cost, EV_PROC_STEP, idx) ? SIM_ENOMEM : SIM_OK;
 }
 
 int sim_run(struct sim *s)
@@ -1109,8 +1247,7 @@ int sim_run(struct sim *s)
 	for (unsigned i = 0; i < s->nr_procs; i++) {
 		uint64_t when = proc_advance(s, &s->procs[i]);
 
-		if (evq_push(&s->evq, when == UINT64_MAX ? 0 : when,
-			     EV_PROC_STEP, i))
+		if (evq_push(&s->evq, when == UINT64_MAX ? 0 : when, EV_WAKE, i))
 			return SIM_ENOMEM;
 	}
 
@@ -1122,6 +1259,12 @@ int sim_run(struct sim *s)
 		switch (ev.type) {
 		case EV_PROC_STEP:
 			rc = proc_step(s, ev.arg);
+			break;
+		case EV_WAKE:
+			rc = wake(s, ev.arg);
+			break;
+		case EV_CPU_FREE:
+			rc = cpu_release(s, ev.arg);
 			break;
 		case EV_SAMPLE:
 			sim_update_stats(s);

@@ -70,8 +70,28 @@ struct proc {
 	bool oom_killed;            /* the OOM killer chose it */
 	bool exited;                /* exit (or a kill) gave its memory back */
 	bool has_pt;                /* its mm has a page table (made on first access) */
+	unsigned cpu;               /* index + 1 of the CPU it runs on, 0: none */
+	uint16_t asid;              /* its ASID on that CPU (0 without ASIDs) */
+	uint64_t slice_end;         /* when its time slice ends */
 	uint64_t end_ns;            /* when it exited or ran out of ops */
 	struct stats st;            /* its share of the run's counters */
+};
+
+#define SIM_MAX_ASIDS 64   /* ASID slots per CPU at most (Linux x86 uses 6) */
+
+/* One CPU: its TLB and what runs on it. */
+struct sim_cpu {
+	struct tlb tlb;
+	unsigned cur;               /* running process index + 1, 0: idle */
+	unsigned last;              /* the process that ran last (index + 1) */
+	unsigned tlb_user;          /* without ASIDs: whose entries the TLB holds */
+	unsigned asid_owner[SIM_MAX_ASIDS]; /* with ASIDs: process of each ASID - 1 */
+	unsigned next_asid;         /* the slot the next newcomer takes */
+	struct {                    /* the TLB entry used last (core/cpu.c) */
+		bool valid;
+		uint16_t asid;
+		uint64_t vpn, flags;
+	} tlb_last;
 };
 
 /* A file named by workload mmaps: one open file per path. */
@@ -125,13 +145,10 @@ struct sim {
 	struct sim_file *files;       /* files mapped by the workloads */
 	unsigned nr_files, cap_files;
 	struct pt_geometry geom;      /* page-table shape of every process */
-	struct tlb tlb;               /* the CPU's TLB */
-	unsigned tlb_user;            /* process index + 1 whose entries it holds */
-	struct {                      /* the TLB entry used last (core/cpu.c) */
-		bool valid;
-		uint16_t asid;
-		uint64_t vpn, flags;
-	} tlb_last;
+	struct sim_cpu *cpus;         /* the CPUs (cfg->cpus) */
+	unsigned nr_cpus;
+	unsigned *runq;               /* runnable processes waiting for a CPU, FIFO */
+	unsigned rq_head, rq_len, rq_cap;
 };
 
 enum {

@@ -54,6 +54,8 @@ struct stats {
 	uint64_t cow_faults;         /* writes that copied a page fork shared */
 	uint64_t forks;              /* processes made by fork */
 	uint64_t exits;              /* processes that exited or were killed */
+	uint64_t context_switches;   /* a CPU passing from one process to another */
+	uint64_t tlb_shootdowns;     /* invalidations sent to another CPU's TLB */
 };
 
 /* Whose a counter is, for the per-process rows of summary.csv. */

@@ -30,6 +30,7 @@ enum cfg_type {
 	CFG_LAYOUT,     /* topdown or legacy */
 	CFG_SEGMODE,    /* flat or segmented */
 	CFG_SEGV,       /* kill or skip */
+	CFG_SCHED,      /* rr or fifo */
 };
 
 struct cfg_key {
@@ -52,8 +53,12 @@ static const struct cfg_key cfg_keys[] = {
 	  "bytes per page, a power of two (4K, 8K, 16K, 64K, ...)" },
 	{ "max_order", "machine", CFG_UINT, F(max_order), "10", 0, 30,
 	  "largest buddy order (Linux: 10)" },
-	{ "cpus", "machine", CFG_UINT, F(cpus), "1", 1, 4096,
-	  "simulated CPUs" },
+	{ "cpus", "machine", CFG_UINT, F(cpus), "1", 1, 64,
+	  "simulated CPUs, each with its own TLB" },
+	{ "sched", "machine", CFG_SCHED, F(sched), "rr", 0, 1,
+	  "scheduling policy: rr (round robin, time slices) or fifo (run until it blocks)" },
+	{ "time_slice_ns", "machine", CFG_TIME, F(time_slice_ns), "4ms", 1, UINT64_MAX,
+	  "round robin's time slice" },
 	{ "va_bits", "layout", CFG_UINT, F(va_bits), "48", 16, 64,
 	  "virtual address bits" },
 	{ "task_size", "layout", CFG_U64, F(task_size), "0", 0, UINT64_MAX,
@@ -86,6 +91,8 @@ static const struct cfg_key cfg_keys[] = {
 	  "second-level TLB associativity" },
 	{ "asid", "mmu", CFG_BOOL, F(asid), "false", 0, 1,
 	  "tagged TLB entries (PCID): a context switch does not flush" },
+	{ "nr_asids", "mmu", CFG_UINT, F(nr_asids), "6", 1, 64,
+	  "ASIDs per CPU with asid on (Linux x86: 6 PCIDs)" },
 	{ "segmentation", "mmu", CFG_SEGMODE, F(segmentation), "flat", 0, 1,
 	  "flat (Linux: logical = linear) or segmented (distinct segments)" },
 	{ "segv", "mmu", CFG_SEGV, F(segv), "kill", 0, 1,
@@ -213,6 +220,7 @@ static const char *type_what(enum cfg_type t)
 	case CFG_LAYOUT: return "'topdown' or 'legacy'";
 	case CFG_SEGMODE: return "'flat' or 'segmented'";
 	case CFG_SEGV: return "'kill' or 'skip'";
+	case CFG_SCHED: return "'rr' or 'fifo'";
 	}
 	return "a value";
 }
@@ -288,6 +296,15 @@ static int cfg_apply(struct sim_config *cfg, const struct cfg_key *k,
 		else
 			return -1;
 		*(enum cfg_segv *)field = (enum cfg_segv)v;
+		return 0;
+	case CFG_SCHED:
+		if (!strcmp(value, "rr"))
+			v = CFG_SCHED_RR;
+		else if (!strcmp(value, "fifo"))
+			v = CFG_SCHED_FIFO;
+		else
+			return -1;
+		*(enum cfg_sched *)field = (enum cfg_sched)v;
 		return 0;
 	default:
 		return -1;
@@ -646,6 +663,10 @@ void cfg_format(const struct sim_config *cfg, unsigned i, char *buf, size_t len)
 	case CFG_SEGV:
 		snprintf(buf, len, "%s", *(const enum cfg_segv *)field ==
 			 CFG_SEGV_SKIP ? "skip" : "kill");
+		return;
+	case CFG_SCHED:
+		snprintf(buf, len, "%s", *(const enum cfg_sched *)field ==
+			 CFG_SCHED_FIFO ? "fifo" : "rr");
 		return;
 	case CFG_UINT:
 		snprintf(buf, len, "%u", *(const unsigned *)field);
