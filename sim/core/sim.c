@@ -1256,6 +1256,7 @@ int sim_run(struct sim *s)
 		if (ev.type == EV_SAMPLE && !s->nr_running)
 			continue;
 		s->now = ev.time;
+		s->nr_events++;
 		switch (ev.type) {
 		case EV_PROC_STEP:
 			rc = proc_step(s, ev.arg);

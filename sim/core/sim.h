@@ -147,6 +147,7 @@ struct sim {
 	struct pt_geometry geom;      /* page-table shape of every process */
 	struct sim_cpu *cpus;         /* the CPUs (cfg->cpus) */
 	unsigned nr_cpus;
+	uint64_t nr_events;           /* events sim_run() has handled */
 	unsigned *runq;               /* runnable processes waiting for a CPU, FIFO */
 	unsigned rq_head, rq_len, rq_cap;
 };
