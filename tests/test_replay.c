@@ -127,8 +127,8 @@ static void log_mismatches(const struct replay_result *r)
  * One conformance case: replay, compare, no mismatch; skipped is the
  * number of calls of address spaces vmsim cannot know (after an execve).
  */
-static void conformance_skipping(const char *dir, const char *start,
-				 uint64_t stack_rlimit, uint64_t skipped)
+static void case_at(const char *base, const char *dir, const char *start,
+		    uint64_t stack_rlimit, uint64_t skipped)
 {
 	char maps[256], log[256], end[256];
 	struct sim_config cfg;
@@ -139,9 +139,9 @@ static void conformance_skipping(const char *dir, const char *start,
 	cfg_defaults(&cfg);
 	if (stack_rlimit)
 		cfg.stack_rlimit = stack_rlimit;
-	snprintf(maps, sizeof(maps), CONF "%s/%s", dir, start);
-	snprintf(log, sizeof(log), CONF "%s/strace.log", dir);
-	snprintf(end, sizeof(end), CONF "%s/end.maps", dir);
+	snprintf(maps, sizeof(maps), "%s%s/%s", base, dir, start);
+	snprintf(log, sizeof(log), "%s%s/strace.log", base, dir);
+	snprintf(end, sizeof(end), "%s%s/end.maps", base, dir);
 	cr_assert_eq(run_replay(maps, log, 0, &cfg, &out, &r), 0);
 	if (r.replay_mismatches)
 		log_mismatches(&r);
@@ -157,10 +157,36 @@ static void conformance_skipping(const char *dir, const char *start,
 	replay_result_free(&r);
 }
 
+static void conformance_skipping(const char *dir, const char *start,
+				 uint64_t stack_rlimit, uint64_t skipped)
+{
+	case_at(CONF, dir, start, stack_rlimit, skipped);
+}
+
 static void conformance(const char *dir, const char *start,
 			uint64_t stack_rlimit)
 {
 	conformance_skipping(dir, start, stack_rlimit, 0);
+}
+
+/*
+ * The bundled real-program workloads (workloads/traces/, recorded as
+ * their record.sh says) are conformance cases too: their strace logs
+ * replay from the start snapshot to the kernel's end maps.
+ */
+Test(replay, bundled_trace_ls)
+{
+	case_at("workloads/traces/", "ls", "start.smaps", 0, 0);
+}
+
+Test(replay, bundled_trace_sort)
+{
+	case_at("workloads/traces/", "sort", "start.smaps", 0, 0);
+}
+
+Test(replay, bundled_trace_gzip)
+{
+	case_at("workloads/traces/", "gzip", "start.smaps", 0, 0);
 }
 
 Test(replay, conformance_synthetic_1001)
