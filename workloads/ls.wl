@@ -3,7 +3,7 @@
 # fetches, loads, stores), run through the TLB, the page tables and the
 # fault handler. The pages it touches are mapped as it first touches them
 # (counted in adopted_pages), since lackey shows valgrind's layout, not
-# the native one. traces/ls/record.sh has the commands that recorded it;
+# the native one. traces/ls/COMMAND and traces/record.sh say how it was recorded;
 # traces/ls/ also holds the native run's strace log with its start and end
 # maps (vmsim replay --maps traces/ls/start.smaps --strace traces/ls/strace.log).
 lackey traces/ls/trace.lackey.gz
