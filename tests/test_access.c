@@ -31,6 +31,7 @@ static void preset(const char *ini)
 	cr_assert_eq(cfg_load(&cfg, ini), 0);
 	cr_assert_eq(cfg_check(&cfg, ini), 0);
 	cfg.sample_interval_ns = 0;
+	cfg.slab = false;       /* frames and table pages only: the counts below */
 }
 
 static void set(const char *assignment)

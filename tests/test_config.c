@@ -49,6 +49,7 @@ static const struct {
 	{ "cpus", "1", "1" },
 	{ "sched", "rr", "rr" },
 	{ "time_slice_ns", "4ms", "4000000" },
+	{ "slab", "true", "true" },
 	{ "va_bits", "48", "48" },
 	{ "task_size", "0", "0" },
 	{ "mmap_min_addr", "64K", "65536" },

@@ -29,6 +29,7 @@ static void x86_64(void)
 	cr_assert_eq(cfg_load(&cfg, "config/x86_64.ini"), 0);
 	cr_assert_eq(cfg_check(&cfg, "x86_64"), 0);
 	cfg.sample_interval_ns = 0;
+	cfg.slab = false;       /* the frame counts below are data and tables */
 }
 
 static void set(const char *assignment)
@@ -191,6 +192,7 @@ Test(proc, after_every_exit_memory_is_exactly_as_it_started, .fini = cleanup)
 
 	x86_64();
 	set("segv=kill");
+	cfg.slab = true;        /* the kernel's objects must come back too */
 	cr_assert_eq(wl_parse_string("t.wl",
 		"spawn a text=64K data=16K bss=8K stack=132K {\n"
 		"    heap = sbrk +100K\n"
@@ -532,4 +534,44 @@ Test(proc, munmap_shoots_down_another_cpus_entries, .fini = cleanup)
 	set("cpus=2");
 	free(run(shootdown));
 	cr_expect_eq(sim.stats.tlb_shootdowns, 0);
+}
+
+/* ---- the kernel's own memory: slab caches ---------------------------- */
+
+/*
+ * One spawned process with two VMAs forks: two task_structs and
+ * mm_structs, four vm_area_structs, as slabinfo shows inside the child.
+ * After the child exits: one of each struct, two VMAs: one slab of each
+ * cache, 8 + 8 + 1 pages.
+ */
+Test(proc, slab_caches_hold_the_kernel_objects, .fini = cleanup)
+{
+	char *out;
+
+	x86_64();
+	cfg.slab = true;
+	out = run("spawn a {\n"
+		  "    m = mmap any 64K rw private,anon\n"
+		  "    n = mmap any 64K r private,anon\n"
+		  "    fork child {\n"
+		  "        dump slabinfo\n"
+		  "        exit\n"
+		  "    }\n"
+		  "    sleep 10us\n"
+		  "}\n");
+	cr_assert_str_eq(out,
+		"slabinfo - version: 2.1\n"
+		"# name            <active_objs> <num_objs> <objsize> <objperslab> "
+		"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
+		"slabdata <active_slabs> <num_slabs> <sharedavail>\n"
+		"task_struct            2      5   5824    5    8 : tunables    0    0    0"
+		" : slabdata      1      1      0\n"
+		"mm_struct              2     20   1600   20    8 : tunables    0    0    0"
+		" : slabdata      1      1      0\n"
+		"vm_area_struct         4     21    192   21    1 : tunables    0    0    0"
+		" : slabdata      1      1      0\n");
+	free(out);
+	sim_update_stats(&sim);
+	cr_expect_eq(sim.stats.slab_bytes, (8 + 8 + 1) * 4096);
+	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 17);
 }

@@ -410,7 +410,7 @@ Test(workload, bad_forms_from_strings, .fini = cleanup)
 		{ "kalloc 9A 4K", "1:8: error: '9A' is not a valid name (a letter, then letters, digits, _ . -)" },
 		{ "kalloc A 0x", "1:10: error: '0x' is not a size (e.g. 4096, 34K, 2M)" },
 		{ "kfree", "1:6: error: kfree: missing argument (usage: kfree NAME)" },
-		{ "dump memory", "1:6: error: cannot dump 'memory' (buddyinfo, fragindex, maps)" },
+		{ "dump memory", "1:6: error: cannot dump 'memory' (buddyinfo, fragindex, maps, slabinfo)" },
 		{ "A =", "1:3: error: '=' needs an operation after it" },
 		{ "@", "1:1: error: '@' needs a time (e.g. @ 10us)" },
 		{ "frobnicate", "1:1: error: unknown operation 'frobnicate'" },

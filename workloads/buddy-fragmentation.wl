@@ -6,6 +6,7 @@
 # 2M requests at the end fail (kalloc_fail = 8) though 32M are free.
 set memory_size=64M
 set page_size=4K
+set slab=false          # all 64M for the blocks: no kernel objects
 set sample_interval_ns=50us
 
 repeat 2048 {

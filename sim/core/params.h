@@ -40,6 +40,7 @@ struct sim_config {
 	unsigned cpus;             /* simulated CPUs */
 	enum cfg_sched sched;      /* scheduling policy */
 	uint64_t time_slice_ns;    /* round robin's time slice */
+	bool slab;                 /* kernel objects come from slab caches */
 
 	/* [layout]: the address-space rules of mm/ */
 	unsigned va_bits;          /* virtual address bits (32, 39, 48, 57) */

@@ -51,6 +51,7 @@ enum dump_what {
 	DUMP_BUDDYINFO,   /* /proc/buddyinfo */
 	DUMP_MAPS,        /* /proc/<pid>/maps */
 	DUMP_FRAGINDEX,   /* unusable index and extfrag index per order */
+	DUMP_SLABINFO,    /* /proc/slabinfo */
 };
 
 #define NAME_NONE UINT32_MAX

@@ -211,6 +211,14 @@ static int exec_dump(struct sim *s, struct proc *p, const struct op *op,
 	case DUMP_MAPS:
 		mm_print_maps(p->mm, s->dump_out);
 		break;
+	case DUMP_SLABINFO: {
+		const struct slab_cache *caches[] = {
+			&s->slab_task, &s->slab_mm, &s->slab_vma,
+		};
+
+		slab_print_slabinfo(caches, s->slab ? 3 : 0, s->dump_out);
+		break;
+	}
 	}
 	return 0;
 }
@@ -727,6 +735,20 @@ static const char *op_exec_name(const struct op *op)
 
 /* ---- the machine ---- */
 
+/* The CPUs, caches and zone of a machine sim_init() was building. */
+static void sim_destroy_machine(struct sim *s)
+{
+	for (unsigned i = 0; i < s->nr_cpus; i++)
+		tlb_destroy(&s->cpus[i].tlb);
+	free(s->cpus);
+	s->cpus = NULL;
+	s->nr_cpus = 0;
+	slab_cache_destroy(&s->slab_vma);
+	slab_cache_destroy(&s->slab_mm);
+	slab_cache_destroy(&s->slab_task);
+	buddy_destroy(&s->zone);
+}
+
 int sim_init(struct sim *s, const struct sim_config *cfg)
 {
 	int rc;
@@ -756,11 +778,21 @@ int sim_init(struct sim *s, const struct sim_config *cfg)
 		}
 	}
 	if (rc) {
-		for (unsigned i = 0; i < s->nr_cpus; i++)
-			tlb_destroy(&s->cpus[i].tlb);
-		free(s->cpus);
-		buddy_destroy(&s->zone);
+		sim_destroy_machine(s);
 		return rc;
+	}
+	if (cfg->slab) {
+		/* sizes and, by slab_cache_init's rule, slab geometry of Linux 6.18 x86-64 */
+		rc = slab_cache_init(&s->slab_vma, "vm_area_struct", 192, &s->zone, 0);
+		if (!rc)
+			rc = slab_cache_init(&s->slab_mm, "mm_struct", 1600, &s->zone, 0);
+		if (!rc)
+			rc = slab_cache_init(&s->slab_task, "task_struct", 5824, &s->zone, 0);
+		if (rc) {
+			sim_destroy_machine(s);
+			return rc;
+		}
+		s->slab = true;
 	}
 	evq_init(&s->evq);
 	sim_update_stats(s);
@@ -778,11 +810,8 @@ void sim_destroy(struct sim *s)
 		mm_file_put(s->files[i].file);
 	free(s->files);
 	evq_destroy(&s->evq);
-	for (unsigned i = 0; i < s->nr_cpus; i++)
-		tlb_destroy(&s->cpus[i].tlb);
-	free(s->cpus);
 	free(s->runq);
-	buddy_destroy(&s->zone);
+	sim_destroy_machine(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -830,8 +859,24 @@ static int proc_new(struct sim *s, const struct program *prog, const char *name,
 	p->name = name;
 	p->parent = parent;
 	sim_mm_params(s->cfg, &mp);
-	if (mm_create(&mp, &p->mm))
+	if (s->slab) {
+		/* the kernel's task_struct and mm_struct */
+		if (slab_alloc(&s->slab_task, &p->task_obj))
+			return -1;
+		if (slab_alloc(&s->slab_mm, &p->mm_obj)) {
+			slab_free(&s->slab_task, p->task_obj);
+			return -1;
+		}
+	}
+	if (mm_create(&mp, &p->mm)) {
+		if (s->slab) {
+			slab_free(&s->slab_task, p->task_obj);
+			slab_free(&s->slab_mm, p->mm_obj);
+		}
 		return -1;
+	}
+	if (s->slab)
+		mm_set_slab(p->mm, &s->slab_vma);
 	seg_table_init_flat(&p->seg, s->cfg->va_bits);
 	p->rng = s->cfg->seed ^ (0x9e3779b97f4a7c15ULL * (s->nr_procs + 1));
 	brk = sim_default_start_brk(s->cfg);
@@ -946,6 +991,10 @@ void sim_proc_exit(struct sim *s, unsigned idx)
 	mm_destroy(p->mm);
 	p->mm = NULL;
 	p->has_pt = false;
+	if (s->slab) {
+		slab_free(&s->slab_task, p->task_obj);
+		slab_free(&s->slab_mm, p->mm_obj);
+	}
 }
 
 void sim_proc_stats(const struct sim *s, unsigned idx, struct stats *out)
@@ -997,6 +1046,8 @@ void sim_update_stats(struct sim *s)
 			s->stats.nr_page_table_pages += pt_nr_table_pages(mm_pt(mm));
 	}
 	s->stats.page_table_bytes = s->stats.nr_page_table_pages * s->cfg->page_size;
+	s->stats.slab_bytes = s->slab ? slab_cache_bytes(&s->slab_vma) +
+		slab_cache_bytes(&s->slab_mm) + slab_cache_bytes(&s->slab_task) : 0;
 }
 
 /*

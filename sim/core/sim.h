@@ -26,6 +26,7 @@
 #include "core/stats.h"
 #include "phys/buddy.h"
 #include "phys/frag.h"
+#include "phys/slab.h"
 #include "mmu/pt.h"
 #include "mmu/seg.h"
 #include "mmu/tlb.h"
@@ -70,6 +71,7 @@ struct proc {
 	bool oom_killed;            /* the OOM killer chose it */
 	bool exited;                /* exit (or a kill) gave its memory back */
 	bool has_pt;                /* its mm has a page table (made on first access) */
+	uint64_t task_obj, mm_obj;  /* its task_struct and mm_struct (slab) */
 	unsigned cpu;               /* index + 1 of the CPU it runs on, 0: none */
 	uint16_t asid;              /* its ASID on that CPU (0 without ASIDs) */
 	uint64_t slice_end;         /* when its time slice ends */
@@ -145,6 +147,8 @@ struct sim {
 	struct sim_file *files;       /* files mapped by the workloads */
 	unsigned nr_files, cap_files;
 	struct pt_geometry geom;      /* page-table shape of every process */
+	bool slab;                    /* kernel objects come from these caches: */
+	struct slab_cache slab_vma, slab_mm, slab_task;
 	struct sim_cpu *cpus;         /* the CPUs (cfg->cpus) */
 	unsigned nr_cpus;
 	uint64_t nr_events;           /* events sim_run() has handled */

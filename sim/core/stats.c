@@ -16,7 +16,7 @@ const struct stats_field stats_fields[] = {
 	S(kalloc_time_ns), S(syscall_time_ns),
 	S(accesses), S(tlb_hits), S(tlb_misses), S(page_walks),
 	S(walk_mem_refs), S(pgfault), S(sigsegv), S(seg_faults), P(oom_kills), P(rss_pages),
-	P(nr_page_table_pages), P(page_table_bytes), S(access_time_ns),
+	P(nr_page_table_pages), P(page_table_bytes), M(slab_bytes), S(access_time_ns),
 	S(walk_time_ns), S(fault_time_ns), S(trace_records), S(adopted_pages),
 	S(cow_faults), S(forks), S(exits), S(context_switches), S(tlb_shootdowns),
 };

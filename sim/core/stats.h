@@ -46,6 +46,7 @@ struct stats {
 	uint64_t rss_pages;          /* resident pages of all processes now */
 	uint64_t nr_page_table_pages; /* page-table pages now */
 	uint64_t page_table_bytes;   /* the same in bytes */
+	uint64_t slab_bytes;         /* memory of the kernel's slab caches now */
 	uint64_t access_time_ns;     /* simulated time of all accesses */
 	uint64_t walk_time_ns;       /* of it, page walks */
 	uint64_t fault_time_ns;      /* of it, page faults */

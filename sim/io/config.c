@@ -59,6 +59,8 @@ static const struct cfg_key cfg_keys[] = {
 	  "scheduling policy: rr (round robin, time slices) or fifo (run until it blocks)" },
 	{ "time_slice_ns", "machine", CFG_TIME, F(time_slice_ns), "4ms", 1, UINT64_MAX,
 	  "round robin's time slice" },
+	{ "slab", "machine", CFG_BOOL, F(slab), "true", 0, 1,
+	  "kernel objects (task_struct, mm_struct, vm_area_struct) take memory from slab caches" },
 	{ "va_bits", "layout", CFG_UINT, F(va_bits), "48", 16, 64,
 	  "virtual address bits" },
 	{ "task_size", "layout", CFG_U64, F(task_size), "0", 0, UINT64_MAX,

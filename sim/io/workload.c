@@ -51,7 +51,7 @@ enum arg_kind {
 	A_ADDR,      /* number, any, NAME[+OFF] -> op.addr */
 	A_PROT,      /* r, rw, r-x, none, PROT_READ|PROT_WRITE -> arg[] */
 	A_FLAGS,     /* private,anon,fixed ... -> arg[] */
-	A_DUMP,      /* buddyinfo | maps | fragindex -> arg[] */
+	A_DUMP,      /* buddyinfo | maps | fragindex | slabinfo -> arg[] */
 	A_MODE,      /* read | write | exec -> arg[] (enum pt_access) */
 	A_PATTERN,   /* seq | uniform | zipf -> arg[] (enum gen_pattern) */
 	A_SEG,       /* cs, ds, ss, ... -> arg[] (slot) */
@@ -74,7 +74,7 @@ static const struct op_def op_table[] = {
 	  "kalloc NAME SIZE  or  NAME = kalloc SIZE" },
 	{ "kfree", OP_KFREE, false, { A_NAME }, { 0 }, "kfree NAME" },
 	{ "dump", OP_DUMP, false, { A_DUMP }, { 0 },
-	  "dump buddyinfo|fragindex|maps" },
+	  "dump buddyinfo|fragindex|maps|slabinfo" },
 	{ "sleep", OP_SLEEP, false, { A_TIME }, { 0 }, "sleep TIME" },
 	{ "mmap", OP_MMAP, true, { A_ADDR, A_SIZE, A_PROT, A_FLAGS }, { 0, 0, 1, 2 },
 	  "NAME = mmap ADDR|any LEN PROT FLAGS [file PATH [OFFSET]]" },
@@ -445,7 +445,7 @@ struct keyword {
 
 static const struct keyword dump_words[] = {
 	{ "buddyinfo", DUMP_BUDDYINFO }, { "maps", DUMP_MAPS },
-	{ "fragindex", DUMP_FRAGINDEX }, { NULL, 0 },
+	{ "fragindex", DUMP_FRAGINDEX }, { "slabinfo", DUMP_SLABINFO }, { NULL, 0 },
 };
 static const struct keyword mode_words[] = {
 	{ "read", PT_READ }, { "write", PT_WRITE }, { "exec", PT_EXEC },
@@ -535,7 +535,7 @@ static int parse_arg(struct parser *p, const struct op_def *d, unsigned kind,
 		return parse_flags(p, t, &op->arg[slot]);
 	case A_DUMP:
 		return parse_keyword(p, t, dump_words,
-				     "cannot dump '%s' (buddyinfo, fragindex, maps)",
+				     "cannot dump '%s' (buddyinfo, fragindex, maps, slabinfo)",
 				     &op->arg[slot]);
 	case A_MODE:
 		return parse_keyword(p, t, mode_words,

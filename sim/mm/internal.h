@@ -27,6 +27,7 @@
 #include "lib/list.h"
 #include "lib/rbtree.h"
 #include "mm/mm.h"
+#include "phys/slab.h"
 
 /*
  * anon_vma identity. Linux gives a VMA an anon_vma on its first write
@@ -50,6 +51,7 @@ struct vma {
 	const char *vm_name;		/* interned special name ("[vdso]", "[anon:x]"), or NULL */
 	struct mm_struct *vm_mm;	/* owner (for the guard gap in gap computations) */
 	uint64_t anon_vma;		/* anon_vma id, 0 = none; ANON_FORKED bit */
+	uint64_t slab_obj;		/* its vm_area_struct in mm->vma_slab */
 };
 
 /* An interned name: names compare by pointer. */
@@ -88,6 +90,7 @@ struct mm_struct {
 	struct vma_chunk *chunks;	/* VMA cache chunks */
 	struct mm_name *names;		/* interned names */
 	struct mm_pages *pages;		/* page table and fault state (fault.c), or NULL */
+	struct slab_cache *vma_slab;	/* where vm_area_structs come from, or NULL */
 };
 
 /* fault.c: the pages of [start, end) follow a layout change. */

@@ -175,8 +175,11 @@ void mm_destroy(struct mm_struct *mm)
 	if (!mm)
 		return;
 	mm_pages_destroy(mm);
-	list_for_each_entry_safe(v, tmp, &mm->mmap, vm_list)
+	list_for_each_entry_safe(v, tmp, &mm->mmap, vm_list) {
 		mm_file_put(v->vm_file);
+		if (mm->vma_slab)
+			slab_free(mm->vma_slab, v->slab_obj);
+	}
 	while (mm->chunks) {
 		struct vma_chunk *c = mm->chunks;
 
@@ -211,13 +214,18 @@ int mm_dup(const struct mm_struct *src, struct mm_struct **out)
 	mm->gate_end = src->gate_end;
 	mm->gate_flags = src->gate_flags;
 	mm->gate_name = mm_intern(mm, src->gate_name);
+	mm->vma_slab = src->vma_slab;
 	list_for_each_entry(v, &src->mmap, vm_list) {
 		struct vma *n;
 
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;
 		n = vma_alloc(mm);
-		if (!n || (v->vm_name && !mm_intern(mm, v->vm_name))) {
+		if (n && v->vm_name && !mm_intern(mm, v->vm_name)) {
+			vma_free(mm, n);
+			n = NULL;
+		}
+		if (!n) {
 			mm_destroy(mm);
 			*out = NULL;
 			return -ENOMEM;
@@ -260,6 +268,11 @@ void mm_set_brk(struct mm_struct *mm, uint64_t start_brk, uint64_t brk)
 {
 	mm->start_brk = start_brk;
 	mm->brk = brk;
+}
+
+void mm_set_slab(struct mm_struct *mm, struct slab_cache *vma_slab)
+{
+	mm->vma_slab = vma_slab;
 }
 
 uint64_t mm_start_brk(const struct mm_struct *mm) { return mm->start_brk; }

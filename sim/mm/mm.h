@@ -173,6 +173,14 @@ void mm_destroy(struct mm_struct *mm);
  */
 int mm_dup(const struct mm_struct *src, struct mm_struct **out);
 
+/*
+ * From now on every VMA of mm (and of its forks) is also an object of
+ * vma_slab (a vm_area_struct the kernel allocates), before mm has any
+ * VMA. An mmap that finds no memory for it fails with ENOMEM.
+ */
+struct slab_cache;
+void mm_set_slab(struct mm_struct *mm, struct slab_cache *vma_slab);
+
 /* The parameters the space was created with (mmap_base derived). */
 const struct mm_params *mm_params(const struct mm_struct *mm);
 

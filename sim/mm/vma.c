@@ -92,11 +92,19 @@ struct vma *vma_alloc(struct mm_struct *mm)
 		rb_entry(v->vm_rb.rb_right, struct vma, vm_rb) : NULL;
 	memset(v, 0, sizeof(*v));
 	v->vm_mm = mm;
+	/* the kernel's vm_area_struct, from its slab cache */
+	if (mm->vma_slab && slab_alloc(mm->vma_slab, &v->slab_obj)) {
+		v->vm_rb.rb_right = mm->free_vmas ? &mm->free_vmas->vm_rb : NULL;
+		mm->free_vmas = v;
+		return NULL;
+	}
 	return v;
 }
 
 void vma_free(struct mm_struct *mm, struct vma *v)
 {
+	if (mm->vma_slab)
+		slab_free(mm->vma_slab, v->slab_obj);
 	v->vm_rb.rb_right = mm->free_vmas ? &mm->free_vmas->vm_rb : NULL;
 	mm->free_vmas = v;
 }
