@@ -185,16 +185,16 @@ Test(cli, seed_summary_has_config_columns_then_exact_counters,
 }
 
 static const char seed_timeseries[] =
-	"time_ns,nr_free_pages,free_blocks_order0,free_blocks_order1,free_blocks_order2,free_blocks_order3,free_blocks_order4,internal_frag_bytes,unusable_index_order0,unusable_index_order1,unusable_index_order2,unusable_index_order3,unusable_index_order4,accesses,tlb_misses,pgfault,sigsegv,rss_pages,nr_page_table_pages\n"
-	"0,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0\n"
-	"100,15,1,1,1,1,0,30720,0.000,0.067,0.200,0.467,1.000,0,0,0,0,0,0\n"
-	"200,13,1,0,1,1,0,94208,0.000,0.077,0.077,0.385,1.000,0,0,0,0,0,0\n"
-	"300,12,0,0,1,1,0,123904,0.000,0.000,0.000,0.333,1.000,0,0,0,0,0,0\n"
-	"400,10,0,1,0,1,0,186368,0.000,0.000,0.200,0.200,1.000,0,0,0,0,0,0\n"
-	"500,14,0,1,1,1,0,60416,0.000,0.000,0.143,0.429,1.000,0,0,0,0,0,0\n"
-	"600,15,1,1,1,1,0,29696,0.000,0.067,0.200,0.467,1.000,0,0,0,0,0,0\n"
-	"700,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0\n"
-	"720,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0\n";
+	"time_ns,process,pid,nr_free_pages,free_blocks_order0,free_blocks_order1,free_blocks_order2,free_blocks_order3,free_blocks_order4,internal_frag_bytes,unusable_index_order0,unusable_index_order1,unusable_index_order2,unusable_index_order3,unusable_index_order4,slab_bytes,page_table_bytes,accesses,tlb_misses,pgfault,cow_faults,sigsegv,rss_pages,nr_vmas,nr_page_table_pages\n"
+	"0,total,,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0,0,0,0,0\n"
+	"100,total,,15,1,1,1,1,0,30720,0.000,0.067,0.200,0.467,1.000,0,0,0,0,0,0,0,0,0,0\n"
+	"200,total,,13,1,0,1,1,0,94208,0.000,0.077,0.077,0.385,1.000,0,0,0,0,0,0,0,0,0,0\n"
+	"300,total,,12,0,0,1,1,0,123904,0.000,0.000,0.000,0.333,1.000,0,0,0,0,0,0,0,0,0,0\n"
+	"400,total,,10,0,1,0,1,0,186368,0.000,0.000,0.200,0.200,1.000,0,0,0,0,0,0,0,0,0,0\n"
+	"500,total,,14,0,1,1,1,0,60416,0.000,0.000,0.143,0.429,1.000,0,0,0,0,0,0,0,0,0,0\n"
+	"600,total,,15,1,1,1,1,0,29696,0.000,0.067,0.200,0.467,1.000,0,0,0,0,0,0,0,0,0,0\n"
+	"700,total,,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0,0,0,0,0\n"
+	"720,total,,16,0,0,0,0,1,0,0.000,0.000,0.000,0.000,0.000,0,0,0,0,0,0,0,0,0,0\n";
 
 Test(cli, seed_timeseries_rows_are_exact, .init = setup, .fini = teardown)
 {

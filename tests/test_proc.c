@@ -348,6 +348,17 @@ Test(proc, summary_rows_per_process_and_byte_identical_twice)
 	cr_expect_str_eq(t.rows[6].fields[csv_column(&t, "forks")], "4");
 	cr_expect_str_eq(t.rows[6].fields[csv_column(&t, "exits")], "4");
 	csv_table_free(&t);
+
+	/* the time series: a row per live process, then the machine's, all as wide as the header */
+	cr_assert_eq(csv_read("build/test-proc-1/fork-server/timeseries.csv", &t), 0);
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "process")], "server");
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "nr_free_pages")], "");
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "slab_bytes")], "");
+	cr_expect_str_eq(t.rows[1].fields[csv_column(&t, "nr_vmas")], "4");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "process")], "total");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "time_ns")], "0");
+	cr_expect_str_neq(t.rows[2].fields[csv_column(&t, "nr_free_pages")], "");
+	csv_table_free(&t);
 }
 
 static void assert_parse_error(const char *text, const char *want)

@@ -944,6 +944,9 @@ int sim_add_process(struct sim *s, const struct program *prog)
 	bool spawns = false, others = false;
 	int idx, err;
 
+	for (size_t i = 0; i < prog->nr_ops; i++)
+		if (prog->ops[i].kind == OP_SPAWN || prog->ops[i].kind == OP_FORK)
+			s->multiprocess = true;
 	for (size_t i = 0; i < prog->nr_ops; i++) {
 		if (prog->ops[i].kind == OP_SPAWN) {
 			spawns = true;

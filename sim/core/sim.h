@@ -138,6 +138,7 @@ struct sim {
 	uint64_t last_sample_ns;      /* when the sampler last fired */
 	struct stats stats;           /* counters */
 	uint64_t mmap_slack_bytes;    /* mmap's page rounding, summed */
+	bool multiprocess;            /* the program spawns or forks: per-process output */
 	struct proc *procs;           /* processes, by pid - 1 */
 	unsigned nr_procs, cap_procs;
 	unsigned nr_running;          /* processes not yet done */

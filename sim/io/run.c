@@ -112,47 +112,87 @@ static void on_event(void *ctx, const struct sim *s, const struct sim_event *e)
 	csv_end_row(c);
 }
 
-/* The translation counters a time-series row carries, cumulative. */
+/*
+ * The counters a time-series row carries for the machine (the total row)
+ * and for each process: flows cumulative, states as they are.
+ */
 static const struct stats_field ts_counters[] = {
 #define TS(f) { #f, offsetof(struct stats, f), STATS_FLOW }
-	TS(accesses), TS(tlb_misses), TS(pgfault), TS(sigsegv), TS(rss_pages),
-	TS(nr_page_table_pages),
+	TS(accesses), TS(tlb_misses), TS(pgfault), TS(cow_faults), TS(sigsegv),
+	TS(rss_pages), TS(nr_vmas), TS(nr_page_table_pages),
 #undef TS
 };
 
+static void ts_header(struct csv_file *c, const struct sim *s)
+{
+	char col[48];
+
+	csv_str(c, "time_ns");
+	csv_str(c, "process");
+	csv_str(c, "pid");
+	csv_str(c, "nr_free_pages");
+	for (unsigned o = 0; o <= s->zone.max_order; o++) {
+		snprintf(col, sizeof(col), "free_blocks_order%u", o);
+		csv_str(c, col);
+	}
+	csv_str(c, "internal_frag_bytes");
+	for (unsigned o = 0; o <= s->zone.max_order; o++) {
+		snprintf(col, sizeof(col), "unusable_index_order%u", o);
+		csv_str(c, col);
+	}
+	csv_str(c, "slab_bytes");
+	csv_str(c, "page_table_bytes");
+	for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
+		csv_str(c, ts_counters[i].name);
+	csv_end_row(c);
+}
+
+/*
+ * One sample: when the workload spawns or forks, a row per process that
+ * has not exited (its counters; the machine's columns empty), then the
+ * machine's row
+ * (`total`: the buddy allocator, slab and page-table memory, and the
+ * counters of every process together).
+ */
 static void on_sample(void *ctx, const struct sim *s)
 {
 	struct run_out *r = ctx;
 	struct csv_file *c = &r->ts;
-	char col[48];
+	/* nr_free_pages, free blocks and unusable index per order, internal_frag, slab, page tables */
+	unsigned machine_cols = 2 * (s->zone.max_order + 1) + 4;
+	struct stats ps;
 
 	progress(r, s, false);
 	if (!c->f)
 		return;
 	if (!r->ts_header) {
-		csv_str(c, "time_ns");
-		csv_str(c, "nr_free_pages");
-		for (unsigned o = 0; o <= s->zone.max_order; o++) {
-			snprintf(col, sizeof(col), "free_blocks_order%u", o);
-			csv_str(c, col);
-		}
-		csv_str(c, "internal_frag_bytes");
-		for (unsigned o = 0; o <= s->zone.max_order; o++) {
-			snprintf(col, sizeof(col), "unusable_index_order%u", o);
-			csv_str(c, col);
-		}
-		for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
-			csv_str(c, ts_counters[i].name);
-		csv_end_row(c);
+		ts_header(c, s);
 		r->ts_header = true;
 	}
+	for (unsigned p = 0; s->multiprocess && p < s->nr_procs; p++) {
+		if (s->procs[p].exited)
+			continue;
+		sim_proc_stats(s, p, &ps);
+		csv_u64(c, s->now);
+		csv_str(c, s->procs[p].name);
+		csv_u64(c, p + 1);
+		for (unsigned i = 0; i < machine_cols; i++)
+			csv_str(c, "");
+		for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
+			csv_u64(c, stats_value(&ps, &ts_counters[i]));
+		csv_end_row(c);
+	}
 	csv_u64(c, s->now);
+	csv_str(c, "total");
+	csv_str(c, "");
 	csv_u64(c, s->zone.nr_free_pages);
 	for (unsigned o = 0; o <= s->zone.max_order; o++)
 		csv_u64(c, s->zone.free_area[o].nr_free);
 	csv_u64(c, s->zone.stats.internal_frag_bytes);
 	for (unsigned o = 0; o <= s->zone.max_order; o++)
 		csv_double(c, buddy_unusable_index(&s->zone, o), 3);
+	csv_u64(c, s->stats.slab_bytes);
+	csv_u64(c, s->stats.page_table_bytes);
 	for (size_t i = 0; i < ARRAY_SIZE(ts_counters); i++)
 		csv_u64(c, stats_value(&s->stats, &ts_counters[i]));
 	csv_end_row(c);
@@ -196,12 +236,12 @@ static int write_summary(const char *dir, const char *workload,
 		csv_str(&c, stats_fields[i].name);
 	csv_end_row(&c);
 
-	/* a row per process when there are several, then the machine's */
+	/* a row per process when the workload spawns or forks, then the machine's */
 	for (unsigned p = 0; p <= s->nr_procs; p++) {
 		bool total = p == s->nr_procs;
 		struct stats ps;
 
-		if (!total && s->nr_procs < 2)
+		if (!total && !s->multiprocess)
 			continue;
 		if (!total)
 			sim_proc_stats(s, p, &ps);
