@@ -586,3 +586,31 @@ Test(proc, slab_caches_hold_the_kernel_objects, .fini = cleanup)
 	cr_expect_eq(sim.stats.slab_bytes, (8 + 8 + 1) * 4096);
 	cr_expect_eq(sim.stats.nr_free_pages, 262144 - 17);
 }
+
+/*
+ * Segmented mode on i386: spawn gives the process cs over its text, ds
+ * from its data up, ss the expand-down stack with its top at task_size.
+ * ds:0x10 is the data's first page; a write through cs is a segment
+ * fault; ss's last bytes are the stack's top page.
+ */
+Test(proc, spawn_in_segmented_mode_sets_the_segments, .fini = cleanup)
+{
+	cfg_defaults(&cfg);
+	cr_assert_eq(cfg_load(&cfg, "config/i386.ini"), 0);
+	cr_assert_eq(cfg_check(&cfg, "i386"), 0);
+	cfg.sample_interval_ns = 0;
+	cfg.slab = false;
+	set("segmentation=segmented");
+	set("segv=skip");
+	free(run("spawn p text=64K data=16K bss=16K stack=64K {\n"
+		 "    write ds:0x10\n"
+		 "    write cs:0x10\n"
+		 "    write ss:0xfffffff0\n"
+		 "}\n"));
+	cr_expect_eq(sim.procs[0].seg.d[seg_by_name("cs")].base, 0x80000000);
+	cr_expect_eq(sim.procs[0].seg.d[seg_by_name("ds")].base, 0x80010000);
+	cr_expect_eq(sim.procs[0].seg.d[seg_by_name("ss")].base, 0xc0000000);
+	cr_expect_eq(sim.stats.pgfault, 2);
+	cr_expect_eq(sim.stats.seg_faults, 1);
+	cr_expect_eq(sim.stats.sigsegv, 1);
+}

@@ -936,6 +936,19 @@ static int layout(struct sim *s, struct proc *p, const struct op *op)
 			.name = "[stack]" };
 		err = mm_import_vma(p->mm, &d);
 	}
+	/*
+	 * Segmented mode, as teaching texts draw a process: cs over the
+	 * text, ds from the data up to where the stack may grow (data, bss,
+	 * heap and the mmap area), ss the expand-down stack of stack_rlimit
+	 * bytes (or what is left) with its top at task_size.
+	 */
+	if (!err && text && stack && s->cfg->segmentation == CFG_SEG_SEGMENTED) {
+		uint64_t top = s->cfg->task_size, room = top - (base + text);
+		uint64_t ss = s->cfg->stack_rlimit < room / 2 ? s->cfg->stack_rlimit : room / 2;
+
+		err = seg_table_init_segmented(&p->seg, s->cfg->va_bits, base, text,
+					       base + text, room - ss, top, ss);
+	}
 	return err;
 }
 
