@@ -3,7 +3,8 @@
  *
  * access_hit_ns: accesses the TLB serves, each to another page than the
  * last (16 resident pages, a seq generator over them, one access per
- * page); access_hit_word_ns: the same pages scanned word by word (8-byte
+ * page), with a fully associative 64-entry first level; access_hit_4way_ns:
+ * the same with the x86_64 preset's 4-way first level; access_hit_word_ns: the same pages scanned word by word (8-byte
  * steps), so 511 of 512 accesses repeat the last page. access_walk_ns: every access a TLB miss and a
  * 4-level walk (4096 resident pages touched one per page in order, with a
  * 64-entry TLB and no second level, so LRU always misses). fault_ns: first
@@ -27,7 +28,7 @@ static struct sim_config cfg;
 static struct program prog;
 static struct sim sim;
 
-static int machine(const char *tlb_entries, const char *tlb2)
+static int machine_ways(const char *tlb_entries, const char *ways, const char *tlb2)
 {
 	char e[64], w[64], t2[64];
 
@@ -35,7 +36,7 @@ static int machine(const char *tlb_entries, const char *tlb2)
 	if (cfg_load(&cfg, "config/x86_64.ini"))
 		return -1;
 	snprintf(e, sizeof(e), "tlb_entries=%s", tlb_entries);
-	snprintf(w, sizeof(w), "tlb_ways=%s", tlb_entries);
+	snprintf(w, sizeof(w), "tlb_ways=%s", ways);
 	snprintf(t2, sizeof(t2), "tlb2_entries=%s", tlb2);
 	if (cfg_set(&cfg, e, "bench") || cfg_set(&cfg, w, "bench") ||
 	    cfg_set(&cfg, t2, "bench") || cfg_set(&cfg, "memory_size=4G", "bench") ||
@@ -45,6 +46,12 @@ static int machine(const char *tlb_entries, const char *tlb2)
 	if (sim_init(&sim, &cfg) || sim_add_process(&sim, &prog))
 		return -1;
 	return 0;
+}
+
+/* A fully associative first level. */
+static int machine(const char *tlb_entries, const char *tlb2)
+{
+	return machine_ways(tlb_entries, tlb_entries, tlb2);
 }
 
 static void done(void)
@@ -98,6 +105,15 @@ BENCH(access)
 	bench_report("access_hit_ns", scan(addr, 16, 10000000, PT_READ), "ns");
 	bench_report("access_hit_word_ns",
 		     scan_step(addr, 16 * 512, 3, 10000000, PT_READ), "ns");
+	done();
+
+	/* the x86_64 preset's TLB: 64 entries of 4 ways, 1536 of 12 behind */
+	if (machine_ways("64", "4", "1536"))
+		return;
+	mm_mmap(sim.procs[0].mm, 0, 16 << 12, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0, &addr);
+	scan(addr, 16, 16, PT_WRITE);
+	bench_report("access_hit_4way_ns", scan(addr, 16, 10000000, PT_READ), "ns");
 	done();
 
 	if (machine("64", "0"))
