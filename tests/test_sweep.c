@@ -436,3 +436,27 @@ Test(sweep, bundled_workloads_4k_against_8k_go_the_expected_ways,
 	cr_expect_gt(sum[1][2], sum[0][2]);
 	csv_table_free(&t);
 }
+
+/* On a terminal (script(1) gives it one) a progress bar counts the points. */
+Test(sweep, a_terminal_gets_a_progress_bar, .init = setup, .fini = teardown)
+{
+	char path[128], *text;
+
+	cr_assert_eq(sh("command -v script >/dev/null"), 0, "script(1) is missing");
+	cr_assert_eq(sh("script -qec '" VMSIM " sweep --vary page_size=4K,8K -o %s/s "
+			WL_A " " WL_B "' /dev/null > %s/tty.txt", dir, dir), 0);
+	snprintf(path, sizeof(path), "%s/tty.txt", dir);
+	text = slurp(path);
+	cr_expect_not_null(strstr(text, "\rsweep [              "), "%s", text);
+	cr_expect_not_null(strstr(text, "] 2/4 points"), "%s", text);
+	cr_expect_not_null(strstr(text, "ETA"), "%s", text);
+	cr_expect_not_null(strstr(text, "[##############################] 4/4 points"), "%s", text);
+	free(text);
+	/* not on a terminal (every other test here): no bar */
+	cr_assert_eq(sh(VMSIM " sweep --vary page_size=4K -o %s/q " WL_A " 2>%s/err.txt",
+			dir, dir), 0);
+	snprintf(path, sizeof(path), "%s/err.txt", dir);
+	text = slurp(path);
+	cr_expect_str_eq(text, "");
+	free(text);
+}
