@@ -208,25 +208,25 @@ Test(cli, seed_timeseries_rows_are_exact, .init = setup, .fini = teardown)
 }
 
 static const char seed_events[] =
-	"time_ns,op,name,size_bytes,order,phys_addr,result,latency_ns\n"
-	"0,dump,,0,,,0,0\n"
-	"0,kalloc,A,34816,0,0x0,0,100\n"
-	"100,dump,,0,,,0,0\n"
-	"100,kalloc,B,67584,1,0x20000,0,100\n"
-	"200,dump,,0,,,0,0\n"
-	"200,kalloc,C,35840,0,0x10000,0,100\n"
-	"300,dump,,0,,,0,0\n"
-	"300,kalloc,D,68608,1,0x40000,0,100\n"
-	"400,dump,,0,,,0,0\n"
-	"400,kfree,B,67584,1,0x20000,0,80\n"
-	"480,dump,,0,,,0,0\n"
-	"480,kfree,D,68608,1,0x40000,0,80\n"
-	"560,dump,,0,,,0,0\n"
-	"560,kfree,A,34816,0,0x0,0,80\n"
-	"640,dump,,0,,,0,0\n"
-	"640,kfree,C,35840,0,0x10000,0,80\n"
-	"720,dump,,0,,,0,0\n"
-	"720,dump,,0,,,0,0\n";
+	"time_ns,pid,op,name,size_bytes,order,phys_addr,result,latency_ns\n"
+	"0,1,dump,,0,,,0,0\n"
+	"0,1,kalloc,A,34816,0,0x0,0,100\n"
+	"100,1,dump,,0,,,0,0\n"
+	"100,1,kalloc,B,67584,1,0x20000,0,100\n"
+	"200,1,dump,,0,,,0,0\n"
+	"200,1,kalloc,C,35840,0,0x10000,0,100\n"
+	"300,1,dump,,0,,,0,0\n"
+	"300,1,kalloc,D,68608,1,0x40000,0,100\n"
+	"400,1,dump,,0,,,0,0\n"
+	"400,1,kfree,B,67584,1,0x20000,0,80\n"
+	"480,1,dump,,0,,,0,0\n"
+	"480,1,kfree,D,68608,1,0x40000,0,80\n"
+	"560,1,dump,,0,,,0,0\n"
+	"560,1,kfree,A,34816,0,0x0,0,80\n"
+	"640,1,dump,,0,,,0,0\n"
+	"640,1,kfree,C,35840,0,0x10000,0,80\n"
+	"720,1,dump,,0,,,0,0\n"
+	"720,1,dump,,0,,,0,0\n";
 
 Test(cli, events_csv_only_with_events, .init = setup, .fini = teardown)
 {

@@ -359,6 +359,29 @@ Test(proc, summary_rows_per_process_and_byte_identical_twice)
 	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "time_ns")], "0");
 	cr_expect_str_neq(t.rows[2].fields[csv_column(&t, "nr_free_pages")], "");
 	csv_table_free(&t);
+
+	/* events.csv says whose each operation was: fork returns the child's pid */
+	cr_assert_eq(csv_read("build/test-proc-1/fork-server/events.csv", &t), 0);
+	{
+		long pid = csv_column(&t, "pid"), op = csv_column(&t, "op");
+		long res = csv_column(&t, "result");
+		unsigned forks = 0, exits = 0;
+
+		for (size_t r = 1; r < t.nr_rows; r++) {
+			if (!strcmp(t.rows[r].fields[op], "fork")) {
+				cr_expect_str_eq(t.rows[r].fields[pid], "1");
+				cr_expect_eq(strtoul(t.rows[r].fields[res], NULL, 10), 2 + forks);
+				forks++;
+			}
+			if (!strcmp(t.rows[r].fields[op], "exit")) {
+				cr_expect_eq(strtoul(t.rows[r].fields[pid], NULL, 10), 2 + exits);
+				exits++;
+			}
+		}
+		cr_expect_eq(forks, 4);
+		cr_expect_eq(exits, 4);
+	}
+	csv_table_free(&t);
 }
 
 static void assert_parse_error(const char *text, const char *want)

@@ -456,7 +456,7 @@ static int oom_kill(struct sim *s)
 	s->procs[victim].oom_killed = true;
 	if (s->hooks.event) {
 		struct sim_event ev = {
-			.time_ns = s->now, .op = "oom_kill",
+			.time_ns = s->now, .op = "oom_kill", .pid = (unsigned)victim + 1,
 			.name = s->procs[victim].name, .order = -1,
 			.size_bytes = best * s->cfg->page_size,
 		};
@@ -1274,6 +1274,7 @@ static int proc_step(struct sim *s, unsigned idx)
 	op = &p->prog->ops[p->pc];
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = s->now;
+	ev.pid = idx + 1;
 	ev.op = op_exec[op->kind].name;
 	ev.order = -1;
 	before = s->stats;

@@ -105,6 +105,7 @@ struct sim_file {
 /* One executed operation, as events.csv shows it. */
 struct sim_event {
 	uint64_t time_ns;     /* when it started */
+	unsigned pid;         /* the process it concerns (index + 1) */
 	uint64_t latency_ns;  /* what it cost */
 	const char *op;       /* operation keyword */
 	const char *name;     /* bound or used name ("buf[3]"), or "" */

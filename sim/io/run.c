@@ -96,6 +96,7 @@ static void on_event(void *ctx, const struct sim *s, const struct sim_event *e)
 	if (!c->f)
 		return;
 	csv_u64(c, e->time_ns);
+	csv_u64(c, e->pid);
 	csv_str(c, e->op);
 	csv_str(c, e->name ? e->name : "");
 	csv_u64(c, e->size_bytes);
@@ -370,7 +371,7 @@ int run_workload(const struct run_opts *o, const char *path)
 			rc = csv_open(&out.ev, dir, "events.csv");
 			if (!rc) {
 				static const char *const cols[] = {
-					"time_ns", "op", "name", "size_bytes", "order",
+					"time_ns", "pid", "op", "name", "size_bytes", "order",
 					"phys_addr", "result", "latency_ns",
 				};
 
