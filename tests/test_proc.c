@@ -637,3 +637,19 @@ Test(proc, spawn_in_segmented_mode_sets_the_segments, .fini = cleanup)
 	cr_expect_eq(sim.stats.seg_faults, 1);
 	cr_expect_eq(sim.stats.sigsegv, 1);
 }
+
+/* A layout that does not fit below task_size is the workload's error. */
+Test(proc, a_layout_that_does_not_fit_is_an_error, .fini = cleanup)
+{
+	struct run_opts o = { .out_dir = "build/test-proc-fit" };
+	FILE *f = fopen("build/test-proc-fit.wl", "w");
+
+	cr_assert_not_null(f);
+	fputs("# too big\nspawn p text=1M stack=200T {\n    sbrk +4K\n}\n", f);
+	fclose(f);
+	diag_capture();
+	cr_assert_eq(run_workload(&o, "build/test-proc-fit.wl"), VMSIM_EXIT_INPUT);
+	assert_diag("build/test-proc-fit.wl:2:1: error: spawn p: 1048576 bytes of text, "
+		    "data and bss from 0x555555555000 and a 219902325555200-byte stack "
+		    "do not fit below task_size 0x7ffffffff000\n");
+}

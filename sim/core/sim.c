@@ -907,6 +907,14 @@ static int layout(struct sim *s, struct proc *p, const struct op *op)
 
 	if (!file)
 		return -ENOMEM;
+	if (text + data + bss > s->cfg->task_size - base ||
+	    stack > s->cfg->task_size - base - text - data - bss) {
+		sim_fail(s, op, "spawn %s: %" PRIu64 " bytes of text, data and bss from"
+			 " 0x%" PRIx64 " and a %" PRIu64 "-byte stack do not fit below"
+			 " task_size 0x%" PRIx64, op->path, text + data + bss, base,
+			 stack, s->cfg->task_size);
+		return SIM_EWORKLOAD;
+	}
 	if (text) {
 		d = (struct mm_vma_desc){ .start = at, .end = at + text,
 			.prot = PROT_READ | PROT_EXEC, .file = file };
@@ -929,8 +937,6 @@ static int layout(struct sim *s, struct proc *p, const struct op *op)
 	if (!err)
 		mm_set_brk(p->mm, brk, brk);
 	if (!err && stack) {
-		if (stack >= s->cfg->task_size - brk)
-			return -EINVAL;
 		d = (struct mm_vma_desc){ .start = s->cfg->task_size - stack,
 			.end = s->cfg->task_size, .prot = PROT_READ | PROT_WRITE,
 			.name = "[stack]" };
@@ -983,8 +989,10 @@ int sim_add_process(struct sim *s, const struct program *prog)
 			return -ENOMEM;
 		s->procs[idx].pc = i + 1;
 		err = layout(s, &s->procs[idx], op);
-		if (err)
+		if (err == SIM_EWORKLOAD)
 			return err;
+		if (err)
+			return -ENOMEM;
 		i = op->arg[1];
 	}
 	return 0;

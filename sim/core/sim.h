@@ -172,8 +172,8 @@ void sim_destroy(struct sim *s);
  * Adds the processes of prog, all starting at time 0: "main", which runs
  * the operations outside `spawn` blocks (made even with none, unless prog
  * has spawn blocks and nothing else), then one per `spawn` block, with
- * its program layout. Returns 0, or -ENOMEM; -EINVAL when a layout does
- * not fit the address space.
+ * its program layout. Returns 0, -ENOMEM, or SIM_EWORKLOAD (s->error
+ * says which spawn) when a layout does not fit below task_size.
  */
 int sim_add_process(struct sim *s, const struct program *prog);
 

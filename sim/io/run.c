@@ -386,7 +386,14 @@ int run_workload(const struct run_opts *o, const char *path)
 			goto out_files;   /* aborts whichever file was opened */
 		}
 	}
-	if (sim_add_process(&sim, &prog)) {
+	rc = sim_add_process(&sim, &prog);
+	if (rc == SIM_EWORKLOAD) {
+		diag_error(path, sim.error.line, sim.error.col, "%s", sim.error.msg);
+		exit_code = VMSIM_EXIT_INPUT;
+		goto out_files;
+	}
+	if (rc) {
+		diag_error(path, 0, 0, "cannot create the processes: out of host memory");
 		exit_code = VMSIM_EXIT_SIM;
 		goto out_files;
 	}
