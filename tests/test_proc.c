@@ -653,3 +653,73 @@ Test(proc, a_layout_that_does_not_fit_is_an_error, .fini = cleanup)
 		    "data and bss from 0x555555555000 and a 219902325555200-byte stack "
 		    "do not fit below task_size 0x7ffffffff000\n");
 }
+
+/*
+ * Found in review: an exiting process freed CPU 0 instead of its own,
+ * so c ran on a's CPU while a was there and a used c's TLB entry. Here
+ * a's read of a page it never mapped must be a SIGSEGV.
+ */
+Test(proc, an_exit_frees_its_own_cpu, .fini = cleanup)
+{
+	x86_64();
+	set("cpus=2");
+	set("segv=skip");
+	free(run("spawn a {\n"
+		 "    A = mmap 0x10000000 4K rw private,anon,fixed\n"
+		 "    access read seq A 4K 100000\n"
+		 "    read 0x20000000\n"
+		 "}\n"
+		 "spawn b {\n"
+		 "    exit\n"
+		 "}\n"
+		 "spawn c {\n"
+		 "    C = mmap 0x20000000 4K rw private,anon,fixed\n"
+		 "    write 0x20000000\n"
+		 "}\n"));
+	cr_expect_eq(proc_stats(0).sigsegv, 1);
+	cr_expect_eq(proc_stats(2).sigsegv, 0);
+}
+
+/* Found in review: a kalloc'd block is not the child's to free. */
+Test(proc, a_forked_child_does_not_own_the_parents_blocks, .fini = cleanup)
+{
+	x86_64();
+	cr_assert_eq(wl_parse_string("t.wl", "kalloc A 4K\n"
+				     "fork c {\n"
+				     "    kfree A\n"
+				     "}\n"
+				     "sleep 10us\n"
+				     "kfree A\n", &prog, &hdr), 0);
+	cr_assert_eq(sim_init(&sim, &cfg), 0);
+	live = true;
+	sim.dump_out = NULL;
+	cr_assert_eq(sim_add_process(&sim, &prog), 0);
+	cr_assert_eq(sim_run(&sim), SIM_EWORKLOAD);
+	cr_expect_eq(sim.error.line, 3);
+	cr_expect_str_eq(sim.error.msg, "kfree: 'A' holds no block (its kalloc failed or never ran)");
+}
+
+/*
+ * Found in review: no memory for a task_struct is a failed fork, not a
+ * host failure. 1M = 256 frames: main's task_struct and mm_struct slabs
+ * take 8 + 8, the kallocs the other 240. The task_struct slab holds 5,
+ * so 4 children fit and the other 6 forks fail with ENOMEM.
+ */
+Test(proc, fork_without_memory_for_its_task_fails_with_enomem, .fini = cleanup)
+{
+	x86_64();
+	cfg.slab = true;
+	set("memory_size=1M");
+	free(run("repeat 240 {\n"
+		 "    kalloc k$i 4K\n"
+		 "}\n"
+		 "repeat 10 {\n"
+		 "    fork c {\n"
+		 "        sleep 1ms\n"
+		 "    }\n"
+		 "}\n"));
+	cr_expect_eq(sim.stats.nr_free_pages, 0);
+	cr_expect_eq(sim.stats.forks, 4);
+	cr_expect_eq(sim.stats.syscall_errors, 6);
+	cr_expect_eq(sim.nr_procs, 5);
+}

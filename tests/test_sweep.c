@@ -460,3 +460,22 @@ Test(sweep, a_terminal_gets_a_progress_bar, .init = setup, .fini = teardown)
 	cr_expect_str_eq(text, "");
 	free(text);
 }
+
+/*
+ * Found in review: with sampling off a point's time series is empty, and
+ * the sweep then failed; a sweep without any time series must also not
+ * leave an earlier sweep's timeseries.csv in the directory.
+ */
+Test(sweep, no_sampling_gives_no_time_series, .init = setup, .fini = teardown)
+{
+	char path[128];
+
+	cr_assert_eq(sh(VMSIM " sweep -q --vary page_size=4K,8K -o %s/s " WL_A, dir), 0);
+	snprintf(path, sizeof(path), "%s/s/timeseries.csv", dir);
+	cr_assert(exists(path));
+	cr_assert_eq(sh(VMSIM " sweep -q --vary page_size=4K,8K --set sample_interval_ns=0 "
+			"-o %s/s " WL_A, dir), 0);
+	cr_expect(!exists(path), "an earlier sweep's time series is left");
+	snprintf(path, sizeof(path), "%s/s/summary.csv", dir);
+	cr_expect(exists(path));
+}

@@ -235,7 +235,7 @@ void cpu_forget(struct sim *s, unsigned pidx)
 			c->tlb_user = 0;
 		}
 	}
-	s->procs[pidx].cpu = 0;
+	/* p->cpu stays: the scheduler frees that CPU when the op is done */
 }
 
 unsigned cpu_tlb_level(const struct sim *s, unsigned pidx, uint64_t vpn)

@@ -497,6 +497,8 @@ static enum cpu_result user_access(struct sim *s, struct proc *p,
 	unsigned idx = (unsigned)(p - s->procs);
 	int victim;
 
+	uint64_t accesses = s->stats.accesses;
+
 	if (r != CPU_OK)
 		return r;
 	r = cpu_access(s, idx, linear, a, cost);
@@ -504,10 +506,10 @@ static enum cpu_result user_access(struct sim *s, struct proc *p,
 	while (r == CPU_OOM) {
 		victim = oom_kill(s);
 		if (victim < 0 || (unsigned)victim == idx)
-			return CPU_OOM;
-		s->stats.accesses--;    /* the same access, once more */
+			break;
 		r = cpu_access(s, idx, linear, a, cost);
 	}
+	s->stats.accesses = accesses + 1;       /* one access, however often tried */
 	return r;
 }
 
@@ -629,6 +631,8 @@ static int exec_segment(struct sim *s, struct proc *p, const struct op *op,
 
 /* ---- processes ---- */
 
+#define PROC_NEW_NOMEM (-2)
+
 static int proc_new(struct sim *s, const struct program *prog, const char *name,
 		    unsigned parent);
 
@@ -645,6 +649,14 @@ static int exec_fork(struct sim *s, struct proc *p, const struct op *op,
 	int idx = proc_new(s, p->prog, op->path, pidx + 1), err;
 
 	*cost = s->cfg->cost_syscall_ns;
+	if (idx == PROC_NEW_NOMEM) {
+		/* no simulated memory for its task_struct: fork fails (ENOMEM) */
+		s->stats.syscalls++;
+		s->stats.syscall_errors++;
+		ev->result = -ENOMEM;
+		s->procs[pidx].pc = op->arg[1];
+		return 0;
+	}
 	if (idx < 0)
 		return SIM_ENOMEM;
 	parent = &s->procs[pidx];       /* proc_new may have moved the array */
@@ -680,6 +692,11 @@ static int exec_fork(struct sim *s, struct proc *p, const struct op *op,
 		       parent->names_cap * sizeof(*child->names));
 		child->names_cap = parent->names_cap;
 		child->names_len = parent->names_len;
+		/* a kalloc'd block is the kernel's, held by the parent's name */
+		for (size_t i = 0; i < child->names_cap; i++)
+			if (child->names[i].key && child->names[i].kind == BIND_BLOCK)
+				child->names[i] = (struct binding){
+					.key = child->names[i].key };
 	}
 	child->pc = (size_t)(op - parent->prog->ops) + 1;
 	s->stats.syscalls++;
@@ -836,7 +853,11 @@ uint64_t sim_default_start_brk(const struct sim_config *cfg)
 	return (cfg->task_size / 3 * 2 + mask) & ~mask;
 }
 
-/* A new process (index returned, or -1): empty address space, flat segments. */
+/*
+ * A new process (index returned): empty address space, flat segments.
+ * -1 when the host is out of memory; PROC_NEW_NOMEM when the simulated
+ * machine has no memory for its task_struct or mm_struct.
+ */
 static int proc_new(struct sim *s, const struct program *prog, const char *name,
 		    unsigned parent)
 {
@@ -862,10 +883,10 @@ static int proc_new(struct sim *s, const struct program *prog, const char *name,
 	if (s->slab) {
 		/* the kernel's task_struct and mm_struct */
 		if (slab_alloc(&s->slab_task, &p->task_obj))
-			return -1;
+			return PROC_NEW_NOMEM;
 		if (slab_alloc(&s->slab_mm, &p->mm_obj)) {
 			slab_free(&s->slab_task, p->task_obj);
-			return -1;
+			return PROC_NEW_NOMEM;
 		}
 	}
 	if (mm_create(&mp, &p->mm)) {
@@ -985,6 +1006,12 @@ int sim_add_process(struct sim *s, const struct program *prog)
 		if (op->kind != OP_SPAWN)
 			continue;
 		idx = proc_new(s, prog, op->path, 0);
+		if (idx == PROC_NEW_NOMEM) {
+			sim_fail(s, op, "spawn %s: no memory left for its task_struct and "
+				 "mm_struct (memory_size %" PRIu64 ")", op->path,
+				 s->cfg->memory_size);
+			return SIM_EWORKLOAD;
+		}
 		if (idx < 0)
 			return -ENOMEM;
 		s->procs[idx].pc = i + 1;

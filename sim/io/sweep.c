@@ -417,6 +417,13 @@ static bool file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+static bool file_empty(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_size == 0;
+}
+
 /* The first row of a CSV file, through csv_read() when it is quoted. */
 static int read_header(const char *path, struct csv_row *h)
 {
@@ -489,8 +496,8 @@ static int read_point(const struct sweep_plan *p, size_t i,
 	}
 	snprintf(path, sizeof(path), "%s/points/%04zu/%s/timeseries.csv",
 		 dirs[d], i, pc->name);
-	if (!file_exists(path))
-		return 0;
+	if (!file_exists(path) || file_empty(path))
+		return 0;       /* none, or sampling was off (sample_interval_ns = 0) */
 	pc->ts_path = strdup(path);
 	return pc->ts_path ? read_header(path, &pc->ts_head) : -1;
 }
@@ -641,8 +648,14 @@ static int write_combined(const char *out_dir, const char *file,
 	struct csv_file out;
 	int rc = combined_columns(p, pcs, n, ts, &cols);
 
-	if (!rc && ts && !cols.nr)
-		goto out;       /* no point wrote a time series */
+	if (!rc && ts && !cols.nr) {
+		/* no point has a time series: none, not an earlier sweep's */
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", out_dir, file);
+		unlink(path);
+		goto out;
+	}
 	if (!rc)
 		rc = csv_open(&out, out_dir, file);
 	if (rc) {
@@ -919,7 +932,7 @@ static int run_points(const struct sweep_plan *p, const struct sweep_opts *o)
 	unsigned jobs = o->jobs;
 	pid_t *pids = calloc(n, sizeof(*pids));
 	bool *live = calloc(n, sizeof(*live));
-	struct sigaction old[3];
+	struct sigaction old[3], old_chld;
 	int worst = VMSIM_EXIT_OK;
 	double start = now_s();
 
@@ -930,6 +943,8 @@ static int run_points(const struct sweep_plan *p, const struct sweep_opts *o)
 	}
 	interrupted = 0;
 	catch_interrupts(old);
+	/* the points' exit codes are needed: a parent that ignored SIGCHLD would lose them */
+	sigaction(SIGCHLD, &(struct sigaction){ .sa_handler = SIG_DFL }, &old_chld);
 	if (!jobs) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -970,6 +985,8 @@ static int run_points(const struct sweep_plan *p, const struct sweep_opts *o)
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
+			fprintf(stderr, "vmsim: sweep: waitpid: %s\n", strerror(errno));
+			worst = VMSIM_EXIT_SIM;
 			break;
 		}
 		for (i = 0; i < next && pids[i] != pid; i++)
@@ -1000,6 +1017,7 @@ static int run_points(const struct sweep_plan *p, const struct sweep_opts *o)
 	}
 out:
 	restore_interrupts(old);
+	sigaction(SIGCHLD, &old_chld, NULL);
 	free(pids);
 	free(live);
 	return worst;
