@@ -723,3 +723,19 @@ Test(proc, fork_without_memory_for_its_task_fails_with_enomem, .fini = cleanup)
 	cr_expect_eq(sim.stats.syscall_errors, 6);
 	cr_expect_eq(sim.nr_procs, 5);
 }
+
+/* Found in review: with no process to take (kalloc fills memory), the faulting one dies. */
+Test(proc, out_of_memory_with_no_victim_kills_the_faulting_process, .fini = cleanup)
+{
+	x86_64();
+	set("memory_size=1M");
+	free(run("repeat 256 {\n"
+		 "    kalloc k$i 4K\n"
+		 "}\n"
+		 "m = mmap any 64K rw private,anon\n"
+		 "read m\n"
+		 "read m+4K\n"));
+	cr_expect(sim.procs[0].killed);
+	cr_expect_eq(sim.stats.oom_kills, 1);
+	cr_expect_eq(sim.stats.accesses, 1);
+}

@@ -424,8 +424,13 @@ static void access_failed(struct sim *s, struct proc *p, enum cpu_result r,
 	ev->result = r == CPU_OOM ? -ENOMEM : -EFAULT;
 	if (r == CPU_SEGV && s->cfg->segv == CFG_SEGV_SKIP)
 		return;
-	if (r == CPU_OOM)
+	if (r == CPU_OOM && p->killed)
 		return;         /* the OOM killer chose this process: it is gone */
+	if (r == CPU_OOM) {
+		/* nothing holds a page to free (the kernel's blocks fill memory) */
+		s->stats.oom_kills++;
+		p->oom_killed = true;
+	}
 	p->killed = true;
 	sim_proc_exit(s, (unsigned)(p - s->procs));
 }
