@@ -408,6 +408,7 @@ struct point_csv {
 	char *ts_path;             /* NULL when there is none */
 	struct csv_row ts_head;    /* its header's names */
 	char name[256];            /* the workload column */
+	const char **axis;         /* its value of each axis, in column order */
 };
 
 static bool file_exists(const char *path)
@@ -507,6 +508,7 @@ static void point_csv_free(struct point_csv *pc)
 	csv_table_free(&pc->summary);
 	free_strs(pc->ts_head.fields, pc->ts_head.nr_fields);
 	free(pc->ts_path);
+	free(pc->axis);
 }
 
 /* The axis keys as the combined files' first columns: page_size first. */
@@ -523,35 +525,49 @@ static void axis_order(const struct sweep_plan *p, size_t *order)
 }
 
 /*
- * A point's value of an axis as its summary shows it (settled: 8K reads
- * 8192), or as given when the summary lacks the column.
+ * A point's value of each axis, in column order, as its summary shows it
+ * (settled: 8K reads 8192), or as given when the summary lacks the
+ * column. Found once per point, not per row.
  */
-static const char *axis_value(const struct sweep_plan *p, size_t i, size_t a,
-			      const struct point_csv *pc)
+static int axis_values(const struct sweep_plan *p, size_t i, const size_t *order,
+		       struct point_csv *pc)
 {
-	size_t vi[p->nr_axes];
-	long k = csv_column(&pc->summary, p->axes[a].key);
+	size_t vi[p->nr_axes ? p->nr_axes : 1];
 
+	pc->axis = calloc(p->nr_axes ? p->nr_axes : 1, sizeof(*pc->axis));
+	if (!pc->axis)
+		return -1;
 	point_coords(p, i, vi);
-	if (k >= 0 && (size_t)k < pc->summary.rows[1].nr_fields)
-		return pc->summary.rows[1].fields[k];
-	return p->axes[a].values[vi[a]];
+	for (size_t a = 0; a < p->nr_axes; a++) {
+		size_t ax = order[a];
+		long k = csv_column(&pc->summary, p->axes[ax].key);
+
+		pc->axis[a] = k >= 0 && (size_t)k < pc->summary.rows[1].nr_fields ?
+			pc->summary.rows[1].fields[k] : p->axes[ax].values[vi[ax]];
+	}
+	return 0;
+}
+
+/* The columns every combined row begins with: the axes, then (time series) the workload. */
+static void row_lead(struct csv_file *out, const struct sweep_plan *p,
+		     const struct point_csv *pc, bool with_name)
+{
+	for (size_t a = 0; a < p->nr_axes; a++)
+		csv_str(out, pc->axis[a]);
+	if (with_name)
+		csv_str(out, pc->name);
 }
 
 static void write_rows(struct csv_file *out, const struct sweep_plan *p,
-		       size_t i, const struct point_csv *pc,
-		       const struct csv_table *t, const struct columns *cols,
-		       const size_t *order, bool with_name)
+		       const struct point_csv *pc, const struct csv_table *t,
+		       const struct columns *cols, bool with_name)
 {
 	long map[cols->nr];
 
 	for (size_t c = 0; c < cols->nr; c++)
 		map[c] = csv_column(t, cols->names[c]);
 	for (size_t r = 1; r < t->nr_rows; r++) {
-		for (size_t a = 0; a < p->nr_axes; a++)
-			csv_str(out, axis_value(p, i, order[a], pc));
-		if (with_name)
-			csv_str(out, pc->name);
+		row_lead(out, p, pc, with_name);
 		for (size_t c = 0; c < cols->nr; c++)
 			csv_str(out, map[c] >= 0 && (size_t)map[c] < t->rows[r].nr_fields ?
 				t->rows[r].fields[map[c]] : "");
@@ -602,8 +618,7 @@ static bool same_columns(const struct columns *cols, const struct csv_row *h)
  * its columns are placed.
  */
 static int copy_series(struct csv_file *out, const struct sweep_plan *p,
-		       size_t i, const struct point_csv *pc,
-		       const struct columns *cols, const size_t *order)
+		       const struct point_csv *pc, const struct columns *cols)
 {
 	struct csv_table t;
 	char *line = NULL;
@@ -614,7 +629,7 @@ static int copy_series(struct csv_file *out, const struct sweep_plan *p,
 	if (!same_columns(cols, &pc->ts_head)) {
 		if (csv_read(pc->ts_path, &t))
 			return -1;
-		write_rows(out, p, i, pc, &t, cols, order, true);
+		write_rows(out, p, pc, &t, cols, true);
 		csv_table_free(&t);
 		return 0;
 	}
@@ -629,9 +644,7 @@ static int copy_series(struct csv_file *out, const struct sweep_plan *p,
 			len--;
 		if (!len)
 			continue;
-		for (size_t a = 0; a < p->nr_axes; a++)
-			csv_str(out, axis_value(p, i, order[a], pc));
-		csv_str(out, pc->name);
+		row_lead(out, p, pc, true);
 		csv_raw_fields(out, line, (size_t)len);
 		csv_end_row(out);
 	}
@@ -671,8 +684,8 @@ static int write_combined(const char *out_dir, const char *file,
 	csv_end_row(&out);
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!ts)
-			write_rows(&out, p, i, &pcs[i], &pcs[i].summary, &cols, order, false);
-		else if (pcs[i].ts_path && copy_series(&out, p, i, &pcs[i], &cols, order))
+			write_rows(&out, p, &pcs[i], &pcs[i].summary, &cols, false);
+		else if (pcs[i].ts_path && copy_series(&out, p, &pcs[i], &cols))
 			rc = -EIO;
 	}
 	if (rc)
@@ -701,7 +714,10 @@ static int combine(const struct sweep_plan *p, const char *const *dirs,
 		goto out;
 	}
 	axis_order(p, order);
-	rc = run_make_dir(out_dir);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = axis_values(p, i, order, &pcs[i]) ? -ENOMEM : 0;
+	if (!rc)
+		rc = run_make_dir(out_dir);
 	if (!rc)
 		rc = write_combined(out_dir, "summary.csv", p, pcs, n, false, order);
 	if (!rc)
