@@ -12,71 +12,13 @@
 #include <sys/mman.h>
 
 #include "common.h"
+#include "sim_run.h"
 #include "core/cpu.h"
 #include "core/sim.h"
 #include "io/config.h"
 #include "io/workload.h"
 
 TestSuite(access);
-
-static struct sim_config cfg;
-static struct program prog;
-static struct wl_header hdr;
-static struct sim sim;
-static bool live;
-
-static void preset(const char *ini)
-{
-	cfg_defaults(&cfg);
-	cr_assert_eq(cfg_load(&cfg, ini), 0);
-	cr_assert_eq(cfg_check(&cfg, ini), 0);
-	cfg.sample_interval_ns = 0;
-	cfg.slab = false;       /* frames and table pages only: the counts below */
-}
-
-static void set(const char *assignment)
-{
-	cr_assert_eq(cfg_set(&cfg, assignment, "--set"), 0, "%s", assignment);
-	cr_assert_eq(cfg_check(&cfg, "--set"), 0);
-}
-
-static int run(const char *text)
-{
-	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = NULL;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	return sim_run(&sim);
-}
-
-/* run() with `dump` and `explain` output caught; the caller frees it. */
-static char *run_dump(const char *text)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = f;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	cr_assert_eq(sim_run(&sim), SIM_OK);
-	fclose(f);
-	return buf;
-}
-
-static void cleanup(void)
-{
-	if (live) {
-		sim_destroy(&sim);
-		program_free(&prog);
-		wl_header_free(&hdr);
-	}
-	live = false;
-}
 
 /* ---- faults and page tables --------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "sim_run.h"
 #include "diag_capture.h"
 #include "core/sim.h"
 #include "io/config.h"
@@ -17,52 +18,9 @@
 
 TestSuite(proc);
 
-static struct sim_config cfg;
-static struct program prog;
-static struct wl_header hdr;
-static struct sim sim;
-static bool live;
-
 static void x86_64(void)
 {
-	cfg_defaults(&cfg);
-	cr_assert_eq(cfg_load(&cfg, "config/x86_64.ini"), 0);
-	cr_assert_eq(cfg_check(&cfg, "x86_64"), 0);
-	cfg.sample_interval_ns = 0;
-	cfg.slab = false;       /* the frame counts below are data and tables */
-}
-
-static void set(const char *assignment)
-{
-	cr_assert_eq(cfg_set(&cfg, assignment, "--set"), 0, "%s", assignment);
-	cr_assert_eq(cfg_check(&cfg, "--set"), 0);
-}
-
-static char *run(const char *text)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(wl_parse_string("t.wl", text, &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = f;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	cr_assert_eq(sim_run(&sim), SIM_OK);
-	fclose(f);
-	return buf;
-}
-
-static void cleanup(void)
-{
-	if (live) {
-		sim_destroy(&sim);
-		program_free(&prog);
-		wl_header_free(&hdr);
-	}
-	live = false;
+	preset("config/x86_64.ini");
 }
 
 static struct stats proc_stats(unsigned idx)
@@ -90,7 +48,7 @@ Test(proc, fork_then_write_every_page_copies_each_once, .fini = cleanup)
 	struct stats parent, child;
 
 	x86_64();
-	free(run(PARENT_WRITES
+	free(run_dump(PARENT_WRITES
 		 "fork child {\n"
 		 "    access write seq buf 64K 16 4K\n"
 		 "    exit\n"
@@ -121,7 +79,7 @@ Test(proc, fork_then_read_only_copies_nothing, .fini = cleanup)
 	struct stats child;
 
 	x86_64();
-	free(run(PARENT_WRITES
+	free(run_dump(PARENT_WRITES
 		 "fork reader {\n"
 		 "    access read seq buf 64K 16 4K\n"
 		 "    sleep 1ms\n"
@@ -142,7 +100,7 @@ Test(proc, fork_then_read_only_copies_nothing, .fini = cleanup)
 Test(proc, the_parent_copies_too_while_the_child_holds_the_pages, .fini = cleanup)
 {
 	x86_64();
-	free(run(PARENT_WRITES
+	free(run_dump(PARENT_WRITES
 		 "fork idle {\n"
 		 "    sleep 1ms\n"
 		 "}\n"
@@ -158,7 +116,7 @@ Test(proc, the_parent_copies_too_while_the_child_holds_the_pages, .fini = cleanu
 Test(proc, a_shared_mapping_stays_shared, .fini = cleanup)
 {
 	x86_64();
-	free(run("buf = mmap any 64K rw shared,anon\n"
+	free(run_dump("buf = mmap any 64K rw shared,anon\n"
 		 "access write seq buf 64K 16 4K\n"
 		 "fork writer {\n"
 		 "    access write seq buf 64K 16 4K\n"
@@ -248,7 +206,7 @@ Test(proc, the_oom_killer_takes_the_largest_process, .fini = cleanup)
 {
 	x86_64();
 	set("memory_size=4M");
-	free(run("spawn big {\n"
+	free(run_dump("spawn big {\n"
 		 "    m = mmap any 2M rw private,anon\n"
 		 "    access write seq m 2M 512 4K\n"
 		 "    sleep 10ms\n"
@@ -275,7 +233,7 @@ Test(proc, alone_it_kills_itself, .fini = cleanup)
 {
 	x86_64();
 	set("memory_size=1M");
-	free(run("m = mmap any 2M rw private,anon\n"
+	free(run_dump("m = mmap any 2M rw private,anon\n"
 		 "access write seq m 2M 512 4K\n"
 		 "read m\n"));
 	cr_expect_eq(sim.stats.oom_kills, 1);
@@ -294,7 +252,7 @@ Test(proc, spawn_lays_out_text_data_bss_heap_and_stack, .fini = cleanup)
 	char *out;
 
 	x86_64();
-	out = run("spawn server text=1M data=64K bss=100K stack=132K {\n"
+	out = run_dump("spawn server text=1M data=64K bss=100K stack=132K {\n"
 		  "    sbrk +8K\n"
 		  "    dump maps\n"
 		  "}\n");
@@ -445,7 +403,7 @@ static const char ping_pong[] =
 Test(proc, ping_pong_without_asids_flushes_at_every_switch, .fini = cleanup)
 {
 	x86_64();
-	free(run(ping_pong));
+	free(run_dump(ping_pong));
 	cr_expect_eq(sim.stats.context_switches, 21);
 	cr_expect_eq(proc_stats(0).context_switches, 10);
 	cr_expect_eq(proc_stats(1).context_switches, 11);
@@ -459,7 +417,7 @@ Test(proc, ping_pong_with_asids_keeps_the_entries, .fini = cleanup)
 {
 	x86_64();
 	set("asid=true");
-	free(run(ping_pong));
+	free(run_dump(ping_pong));
 	cr_expect_eq(sim.stats.context_switches, 21);
 	cr_expect_eq(proc_stats(0).tlb_misses, 8);
 	cr_expect_eq(proc_stats(1).tlb_misses, 8);
@@ -472,7 +430,7 @@ Test(proc, ping_pong_with_one_asid_is_like_none, .fini = cleanup)
 	x86_64();
 	set("asid=true");
 	set("nr_asids=1");
-	free(run(ping_pong));
+	free(run_dump(ping_pong));
 	cr_expect_eq(sim.stats.tlb_misses, 160);
 }
 
@@ -481,7 +439,7 @@ Test(proc, ping_pong_on_two_cpus_never_switches, .fini = cleanup)
 {
 	x86_64();
 	set("cpus=2");
-	free(run(ping_pong));
+	free(run_dump(ping_pong));
 	cr_expect_eq(sim.stats.context_switches, 0);
 	cr_expect_eq(sim.stats.tlb_misses, 16);
 }
@@ -513,7 +471,7 @@ Test(proc, fifo_runs_each_to_its_end_round_robin_takes_turns, .fini = cleanup)
 
 	x86_64();
 	set("sched=fifo");
-	free(run(two_cpu_bound));
+	free(run_dump(two_cpu_bound));
 	cr_expect_eq(sim.stats.context_switches, 1);
 	fifo_end_a = proc_stats(0).sim_time_ns;
 	cr_expect_lt(fifo_end_a, proc_stats(1).sim_time_ns / 2 + 1000);
@@ -521,7 +479,7 @@ Test(proc, fifo_runs_each_to_its_end_round_robin_takes_turns, .fini = cleanup)
 
 	x86_64();
 	set("time_slice_ns=40us");
-	free(run(two_cpu_bound));
+	free(run_dump(two_cpu_bound));
 	/* about 510us each: a slice is 4 ops, so some 25 turns */
 	cr_expect_geq(sim.stats.context_switches, 20);
 	cr_expect_leq(sim.stats.context_switches, 30);
@@ -559,14 +517,14 @@ Test(proc, munmap_shoots_down_another_cpus_entries, .fini = cleanup)
 	x86_64();
 	set("cpus=2");
 	set("asid=true");
-	free(run(shootdown));
+	free(run_dump(shootdown));
 	cr_expect_eq(sim.stats.tlb_shootdowns, 1);
 	cr_expect_eq(proc_stats(0).tlb_shootdowns, 1);
 	cleanup();
 
 	x86_64();
 	set("cpus=2");
-	free(run(shootdown));
+	free(run_dump(shootdown));
 	cr_expect_eq(sim.stats.tlb_shootdowns, 0);
 }
 
@@ -584,7 +542,7 @@ Test(proc, slab_caches_hold_the_kernel_objects, .fini = cleanup)
 
 	x86_64();
 	cfg.slab = true;
-	out = run("spawn a {\n"
+	out = run_dump("spawn a {\n"
 		  "    m = mmap any 64K rw private,anon\n"
 		  "    n = mmap any 64K r private,anon\n"
 		  "    fork child {\n"
@@ -618,14 +576,10 @@ Test(proc, slab_caches_hold_the_kernel_objects, .fini = cleanup)
  */
 Test(proc, spawn_in_segmented_mode_sets_the_segments, .fini = cleanup)
 {
-	cfg_defaults(&cfg);
-	cr_assert_eq(cfg_load(&cfg, "config/i386.ini"), 0);
-	cr_assert_eq(cfg_check(&cfg, "i386"), 0);
-	cfg.sample_interval_ns = 0;
-	cfg.slab = false;
+	preset("config/i386.ini");
 	set("segmentation=segmented");
 	set("segv=skip");
-	free(run("spawn p text=64K data=16K bss=16K stack=64K {\n"
+	free(run_dump("spawn p text=64K data=16K bss=16K stack=64K {\n"
 		 "    write ds:0x10\n"
 		 "    write cs:0x10\n"
 		 "    write ss:0xfffffff0\n"
@@ -664,7 +618,7 @@ Test(proc, an_exit_frees_its_own_cpu, .fini = cleanup)
 	x86_64();
 	set("cpus=2");
 	set("segv=skip");
-	free(run("spawn a {\n"
+	free(run_dump("spawn a {\n"
 		 "    A = mmap 0x10000000 4K rw private,anon,fixed\n"
 		 "    access read seq A 4K 100000\n"
 		 "    read 0x20000000\n"
@@ -684,17 +638,12 @@ Test(proc, an_exit_frees_its_own_cpu, .fini = cleanup)
 Test(proc, a_forked_child_does_not_own_the_parents_blocks, .fini = cleanup)
 {
 	x86_64();
-	cr_assert_eq(wl_parse_string("t.wl", "kalloc A 4K\n"
-				     "fork c {\n"
-				     "    kfree A\n"
-				     "}\n"
-				     "sleep 10us\n"
-				     "kfree A\n", &prog, &hdr), 0);
-	cr_assert_eq(sim_init(&sim, &cfg), 0);
-	live = true;
-	sim.dump_out = NULL;
-	cr_assert_eq(sim_add_process(&sim, &prog), 0);
-	cr_assert_eq(sim_run(&sim), SIM_EWORKLOAD);
+	cr_assert_eq(run("kalloc A 4K\n"
+			 "fork c {\n"
+			 "    kfree A\n"
+			 "}\n"
+			 "sleep 10us\n"
+			 "kfree A\n"), SIM_EWORKLOAD);
 	cr_expect_eq(sim.error.line, 3);
 	cr_expect_str_eq(sim.error.msg, "kfree: 'A' holds no block (its kalloc failed or never ran)");
 }
@@ -710,7 +659,7 @@ Test(proc, fork_without_memory_for_its_task_fails_with_enomem, .fini = cleanup)
 	x86_64();
 	cfg.slab = true;
 	set("memory_size=1M");
-	free(run("repeat 240 {\n"
+	free(run_dump("repeat 240 {\n"
 		 "    kalloc k$i 4K\n"
 		 "}\n"
 		 "repeat 10 {\n"
@@ -729,7 +678,7 @@ Test(proc, out_of_memory_with_no_victim_kills_the_faulting_process, .fini = clea
 {
 	x86_64();
 	set("memory_size=1M");
-	free(run("repeat 256 {\n"
+	free(run_dump("repeat 256 {\n"
 		 "    kalloc k$i 4K\n"
 		 "}\n"
 		 "m = mmap any 64K rw private,anon\n"
