@@ -193,20 +193,27 @@ struct model_way {
 	uint64_t used;		/* last use, larger = more recent */
 };
 
-Test(tlb, random_ops_match_a_naive_lru_model, .timeout = 120)
+/*
+ * 200,000 seeded lookups, fills, range invalidations and ASID flushes on
+ * one level of entries / ways, against the model; npages distinct pages
+ * per ASID decide how often sets overflow.
+ */
+static void run_against_model(unsigned entries, unsigned ways,
+			      uint64_t npages, uint64_t seed)
 {
-	uint64_t seed = 4096, rng = seed, clock = 0;
+	uint64_t rng = seed, clock = 0;
 	static struct model_way m[MODEL_MAX];
-	const unsigned entries = 128, ways = 8, sets = entries / ways;
+	const unsigned sets = entries / ways;
 	struct tlb t;
 
+	cr_assert_leq(entries, MODEL_MAX);
 	TEST_SEED(seed);
 	make(&t, entries, ways, 0, 0, true);
 	for (unsigned i = 0; i < entries; i++)
 		m[i].key = ~0ull;
 	for (int op = 0; op < 200000; op++) {
 		uint16_t asid = (uint16_t)test_rand_below(&rng, 3);
-		uint64_t vpn = test_rand_below(&rng, 600);
+		uint64_t vpn = test_rand_below(&rng, npages);
 		uint64_t key = vpn << TLB_ASID_BITS | asid;
 		struct model_way *set = &m[(vpn % sets) * ways];
 		unsigned k = (unsigned)test_rand_below(&rng, 100), w, victim = 0;
@@ -262,4 +269,29 @@ Test(tlb, random_ops_match_a_naive_lru_model, .timeout = 120)
 	}
 	assert_tlb_valid(&t);
 	tlb_destroy(&t);
+}
+
+Test(tlb, random_ops_match_a_naive_lru_model, .timeout = 120)
+{
+	run_against_model(128, 8, 600, 4096);
+}
+
+/* one set of 128 ways: the age order is sorted, consumed and re-sorted */
+Test(tlb, random_ops_match_a_naive_lru_model_fully_associative,
+     .timeout = 120)
+{
+	run_against_model(128, 128, 200, 4097);
+}
+
+/* direct mapped: every fill of a full set replaces its one way */
+Test(tlb, random_ops_match_a_naive_lru_model_direct_mapped, .timeout = 120)
+{
+	run_against_model(64, 1, 300, 4098);
+}
+
+/* 12 ways, as the x86_64 preset's second level: sorts of a length
+ * that is no power of two */
+Test(tlb, random_ops_match_a_naive_lru_model_12_way, .timeout = 120)
+{
+	run_against_model(96, 12, 400, 4099);
 }

@@ -23,6 +23,9 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* keeps a rare path out of its caller's hot code */
+#define noinline __attribute__((noinline))
+
 /*
  * SIM_BUG_ON(cond, fmt, ...) - abort with a message when cond is true.
  * The message should name the object and the broken rule, e.g.

@@ -1,16 +1,20 @@
 /*
  * tlb.c - the set-associative, LRU, optionally two-level and ASID-tagged
- * TLB (see tlb.h for what it models and the NINE choice).
+ * TLB (see tlb.h for what it models, the NINE choice and the stamps).
  *
  * Layout of one level with sets = 4, ways = 2:
  *
- *     e[]:   | s0 w0 | s0 w1 | s1 w0 | s1 w1 | s2 w0 | ... | s3 w1 |
- *     mru[s] -> most recent way of set s -> ... -> lru[s] (victim)
+ *     e[]:     | s0 w0 | s0 w1 | s1 w0 | s1 w1 | s2 w0 | ... | s3 w1 |
+ *     free[]:  set s's empty ways at s * ways, set[s].nr_free of them
+ *     age[]:   set s's ways by stamp at its last sort, at s * ways;
+ *              candidates are set[s].pos .. set[s].len - 1
  *     bucket[hash(key)] -> entry -> hnext -> ...   (valid entries only)
  *
- * Loop invariant of every set list: the valid ways come first, most
- * recent first, and the empty ways follow, so the victim is always lru[s]:
- * an empty way while there is one, else the least recently used.
+ * Why the first unchanged way of the age order is the LRU: the order was
+ * taken at some clock value T, so every way still holding the stamp it
+ * had then was last used before T, and every other valid way was used or
+ * filled after T. Stamps only grow and are never reused, so a changed way
+ * never matches its old record.
  */
 #include "mmu/tlb.h"
 #include "lib/validate.h"
@@ -24,7 +28,7 @@
 
 #include "lib/compiler.h"
 
-#define NIL UINT32_MAX             /* end of a hash chain or an LRU list */
+#define NIL UINT32_MAX             /* end of a hash chain */
 #define KEY_EMPTY UINT64_MAX       /* key of an empty way */
 #define ASID_MASK (TLB_NR_ASIDS - 1ull)
 
@@ -78,7 +82,7 @@ static inline unsigned set_of_vpn(const struct tlb_level *l, uint64_t vpn)
 
 /* ---- one level ----------------------------------------------------- */
 
-/* Empties every way and links each set's list in way order. */
+/* Empties every way; each set's free stack hands out way 0 first. */
 static void level_reset(struct tlb_level *l)
 {
 	for (unsigned s = 0; s < l->sets; s++) {
@@ -88,12 +92,11 @@ static void level_reset(struct tlb_level *l)
 			struct tlb_entry *x = &l->e[first + w];
 
 			x->key = KEY_EMPTY;
+			x->stamp = 0;
 			x->hnext = NIL;
-			x->prev = w ? first + w - 1 : NIL;
-			x->next = w + 1 < l->ways ? first + w + 1 : NIL;
+			l->free[first + w] = first + l->ways - 1 - w;
 		}
-		l->mru[s] = first;
-		l->lru[s] = first + l->ways - 1;
+		l->set[s] = (struct tlb_set){ .nr_free = l->ways };
 	}
 	memset(l->bucket, 0xff, sizeof(*l->bucket) << l->bucket_bits);
 	l->nr_valid = 0;
@@ -114,9 +117,12 @@ static int level_init(struct tlb_level *l, unsigned entries, unsigned ways)
 	l->bucket_bits = bits;
 	l->e = malloc(sizeof(*l->e) * entries);
 	l->bucket = malloc(sizeof(*l->bucket) << bits);
-	l->mru = malloc(sizeof(*l->mru) * l->sets);
-	l->lru = malloc(sizeof(*l->lru) * l->sets);
-	if (!l->e || !l->bucket || !l->mru || !l->lru)
+	l->set = malloc(sizeof(*l->set) * l->sets);
+	l->free = malloc(sizeof(*l->free) * entries);
+	l->age = malloc(sizeof(*l->age) * entries);
+	l->sort_tmp = malloc(sizeof(*l->sort_tmp) * ways);
+	if (!l->e || !l->bucket || !l->set || !l->free || !l->age ||
+	    !l->sort_tmp)
 		return -ENOMEM;
 	level_reset(l);
 	return 0;
@@ -126,8 +132,10 @@ static void level_destroy(struct tlb_level *l)
 {
 	free(l->e);
 	free(l->bucket);
-	free(l->mru);
-	free(l->lru);
+	free(l->set);
+	free(l->free);
+	free(l->age);
+	free(l->sort_tmp);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -153,65 +161,107 @@ static void hash_remove(struct tlb_level *l, uint32_t idx)
 	l->e[idx].hnext = NIL;
 }
 
-static inline void list_unlink(struct tlb_level *l, unsigned set, uint32_t idx)
-{
-	struct tlb_entry *x = &l->e[idx];
-
-	if (x->prev != NIL)
-		l->e[x->prev].next = x->next;
-	else
-		l->mru[set] = x->next;
-	if (x->next != NIL)
-		l->e[x->next].prev = x->prev;
-	else
-		l->lru[set] = x->prev;
-}
-
 /* Makes idx the most recent way of its set. */
-static inline void lru_touch(struct tlb_level *l, unsigned set, uint32_t idx)
+static inline void lru_touch(struct tlb_level *l, uint32_t idx)
 {
-	struct tlb_entry *x = &l->e[idx];
-
-	if (l->mru[set] == idx)
-		return;
-	list_unlink(l, set, idx);
-	x->prev = NIL;
-	x->next = l->mru[set];
-	l->e[x->next].prev = idx;
-	l->mru[set] = idx;
+	l->e[idx].stamp = ++l->clock;
 }
 
-/* Moves the (now empty) way idx to the tail of its set. */
-static void lru_to_tail(struct tlb_level *l, unsigned set, uint32_t idx)
+static int stamp_cmp(const void *a, const void *b)
 {
-	struct tlb_entry *x = &l->e[idx];
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	if (l->lru[set] == idx)
+	return (x > y) - (x < y);
+}
+
+/*
+ * Sorts n age records by stamp, using tmp (n records): a bottom-up merge
+ * sort, after a check that makes the common presorted case (ways taken in
+ * age order and refilled in that order, as a streaming scan does) O(n).
+ */
+static void age_sort(struct tlb_age *a, struct tlb_age *tmp, uint32_t n)
+{
+	struct tlb_age *src = a, *dst = tmp, *t;
+	uint32_t i = 1;
+
+	while (i < n && a[i - 1].stamp < a[i].stamp)
+		i++;
+	if (i >= n)
 		return;
-	list_unlink(l, set, idx);
-	x->next = NIL;
-	x->prev = l->lru[set];
-	l->e[x->prev].next = idx;
-	l->lru[set] = idx;
+	for (uint32_t width = 1; width < n; width *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+			uint32_t mid = lo + width < n ? lo + width : n;
+			uint32_t hi = mid + width < n ? mid + width : n;
+			uint32_t x = lo, y = mid, k = lo;
+
+			while (x < mid && y < hi)
+				dst[k++] = src[x].stamp < src[y].stamp ? src[x++]
+								       : src[y++];
+			while (x < mid)
+				dst[k++] = src[x++];
+			while (y < hi)
+				dst[k++] = src[y++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, sizeof(*a) * n);
+}
+
+/* The way a fill of set s takes: an empty one, else the LRU. */
+static uint32_t victim(struct tlb_level *l, unsigned s)
+{
+	struct tlb_set *st = &l->set[s];
+	uint32_t first = s * l->ways;
+	struct tlb_age *age = &l->age[first];
+
+	if (st->nr_free)
+		return l->free[first + --st->nr_free];
+	for (;;) {
+		while (st->pos < st->len) {
+			const struct tlb_age *a = &age[st->pos++];
+
+			if (l->e[a->idx].stamp == a->stamp)
+				return a->idx;
+		}
+		/*
+		 * Every way is valid (none is free): sort them by age, taking
+		 * them in the last order, which is often still the order.
+		 */
+		if (st->len == l->ways)
+			for (uint32_t w = 0; w < l->ways; w++)
+				age[w].stamp = l->e[age[w].idx].stamp;
+		else
+			for (uint32_t w = 0; w < l->ways; w++)
+				age[w] = (struct tlb_age){
+					l->e[first + w].stamp, first + w };
+		age_sort(age, l->sort_tmp, l->ways);
+		st->pos = 0;
+		st->len = l->ways;
+	}
 }
 
 static void level_drop(struct tlb_level *l, uint32_t idx)
 {
+	unsigned s = idx / l->ways;
+
 	hash_remove(l, idx);
 	l->e[idx].key = KEY_EMPTY;
+	l->e[idx].stamp = 0;
+	l->free[s * l->ways + l->set[s].nr_free++] = idx;
 	l->nr_valid--;
-	lru_to_tail(l, idx / l->ways, idx);
 }
 
 static void level_fill(struct tlb_level *l, uint64_t key, uint64_t pfn,
 		       uint64_t flags)
 {
-	unsigned set = set_of_vpn(l, key_vpn(key));
 	uint32_t idx = level_find(l, key), *head;
 	struct tlb_entry *x;
 
 	if (idx == NIL) {
-		idx = l->lru[set];
+		idx = victim(l, set_of_vpn(l, key_vpn(key)));
 		x = &l->e[idx];
 		if (x->key != KEY_EMPTY) {
 			hash_remove(l, idx);
@@ -228,7 +278,7 @@ static void level_fill(struct tlb_level *l, uint64_t key, uint64_t pfn,
 	x->pfn = pfn;
 	x->flags = flags;
 	l->stats.fills++;
-	lru_touch(l, set, idx);
+	lru_touch(l, idx);
 }
 
 /* Drops the entries of one level that match; returns how many. */
@@ -281,22 +331,13 @@ static inline uint16_t tag(const struct tlb *tlb, uint16_t asid)
 	return tlb->p.asid ? (uint16_t)(asid & ASID_MASK) : 0;
 }
 
-bool tlb_lookup(struct tlb *tlb, uint16_t asid, uint64_t vpn,
-		struct tlb_hit *hit)
+/* The second level, for a lookup the first did not serve. */
+static noinline bool lookup_l2(struct tlb *tlb, uint64_t key,
+			       struct tlb_hit *hit)
 {
-	uint64_t key = make_key(vpn, tag(tlb, asid));
-	struct tlb_level *l1 = &tlb->l1, *l2 = &tlb->l2;
-	uint32_t idx = level_find(l1, key);
+	struct tlb_level *l2 = &tlb->l2;
+	uint32_t idx;
 
-	if (likely(idx != NIL)) {
-		l1->stats.hits++;
-		lru_touch(l1, set_of_vpn(l1, vpn), idx);
-		hit->pfn = l1->e[idx].pfn;
-		hit->flags = l1->e[idx].flags;
-		hit->level = 1;
-		return true;
-	}
-	l1->stats.misses++;
 	if (!l2->entries)
 		return false;
 	idx = level_find(l2, key);
@@ -305,12 +346,31 @@ bool tlb_lookup(struct tlb *tlb, uint16_t asid, uint64_t vpn,
 		return false;
 	}
 	l2->stats.hits++;
-	lru_touch(l2, set_of_vpn(l2, vpn), idx);
+	lru_touch(l2, idx);
 	hit->pfn = l2->e[idx].pfn;
 	hit->flags = l2->e[idx].flags;
 	hit->level = 2;
-	level_fill(l1, key, hit->pfn, hit->flags);
+	level_fill(&tlb->l1, key, hit->pfn, hit->flags);
 	return true;
+}
+
+bool tlb_lookup(struct tlb *tlb, uint16_t asid, uint64_t vpn,
+		struct tlb_hit *hit)
+{
+	uint64_t key = make_key(vpn, tag(tlb, asid));
+	struct tlb_level *l1 = &tlb->l1;
+	uint32_t idx = level_find(l1, key);
+
+	if (likely(idx != NIL)) {
+		l1->stats.hits++;
+		lru_touch(l1, idx);
+		hit->pfn = l1->e[idx].pfn;
+		hit->flags = l1->e[idx].flags;
+		hit->level = 1;
+		return true;
+	}
+	l1->stats.misses++;
+	return lookup_l2(tlb, key, hit);
 }
 
 unsigned tlb_probe(const struct tlb *tlb, uint16_t asid, uint64_t vpn)
@@ -396,43 +456,80 @@ static int level_validate(const struct tlb_level *l, const char *name,
 			  char *why, size_t len)
 {
 	uint64_t valid = 0, chained = 0;
+	uint64_t *stamps = malloc(sizeof(*stamps) * (l->ways ? l->ways : 1));
+	unsigned char *seen = calloc(l->ways ? l->ways : 1, 1);
+	int err = 0;
 
-	for (unsigned s = 0; s < l->sets; s++) {
-		uint32_t i = l->mru[s], prev = NIL;
-		unsigned n = 0;
-		bool seen_empty = false;
+	if (!stamps || !seen) {
+		free(stamps);
+		free(seen);
+		return validate_fail(why, len, "%s: no memory to validate", name);
+	}
+	for (unsigned s = 0; s < l->sets && !err; s++) {
+		const struct tlb_set *st = &l->set[s];
+		uint32_t first = s * l->ways, n = 0, empty = 0;
 
-		for (; i != NIL; prev = i, i = l->e[i].next) {
-			const struct tlb_entry *x = &l->e[i];
+		memset(seen, 0, l->ways);
+		for (unsigned w = 0; w < l->ways && !err; w++) {
+			const struct tlb_entry *x = &l->e[first + w];
 
-			if (i / l->ways != s || ++n > l->ways)
-				return validate_fail(why, len, "%s set %u: list holds "
-					    "way %u of another set or loops",
-					    name, s, i);
-			if (x->prev != prev)
-				return validate_fail(why, len, "%s set %u: way %u has "
-					    "a wrong prev link", name, s, i);
 			if (x->key == KEY_EMPTY) {
-				seen_empty = true;
+				empty++;
+				if (x->stamp)
+					err = validate_fail(why, len, "%s way %u: "
+						"empty with stamp %" PRIu64,
+						name, first + w, x->stamp);
 				continue;
 			}
-			if (seen_empty)
-				return validate_fail(why, len, "%s set %u: valid way %u "
-					    "after an empty one", name, s, i);
 			valid++;
-			if (set_of_vpn(l, key_vpn(x->key)) != s)
-				return validate_fail(why, len, "%s: vpn 0x%" PRIx64
-					    " in set %u", name,
-					    key_vpn(x->key), s);
-			if (level_find(l, x->key) != i)
-				return validate_fail(why, len, "%s: key 0x%" PRIx64
-					    " missing from its hash chain or "
-					    "cached twice", name, x->key);
+			if (!x->stamp || x->stamp > l->clock)
+				err = validate_fail(why, len, "%s way %u: stamp %"
+					PRIu64 " outside 1..%" PRIu64, name,
+					first + w, x->stamp, l->clock);
+			else if (set_of_vpn(l, key_vpn(x->key)) != s)
+				err = validate_fail(why, len, "%s: vpn 0x%" PRIx64
+					" in set %u", name, key_vpn(x->key), s);
+			else if (level_find(l, x->key) != first + w)
+				err = validate_fail(why, len, "%s: key 0x%" PRIx64
+					" missing from its hash chain or "
+					"cached twice", name, x->key);
+			stamps[n++] = x->stamp;
 		}
-		if (n != l->ways || prev != l->lru[s])
-			return validate_fail(why, len, "%s set %u: list of %u ways, "
-				    "tail mismatch", name, s, n);
+		if (err)
+			break;
+		qsort(stamps, n, sizeof(*stamps), stamp_cmp);
+		for (uint32_t i = 1; i < n && !err; i++)
+			if (stamps[i] == stamps[i - 1])
+				err = validate_fail(why, len, "%s set %u: stamp %"
+					PRIu64 " twice", name, s, stamps[i]);
+		if (!err && st->nr_free != empty)
+			err = validate_fail(why, len, "%s set %u: %u empty ways, "
+				"%u on the free stack", name, s, empty,
+				st->nr_free);
+		for (uint32_t i = 0; i < st->nr_free && !err; i++) {
+			uint32_t w = l->free[first + i];
+
+			if (w < first || w - first >= l->ways ||
+			    l->e[w].key != KEY_EMPTY || seen[w - first]++)
+				err = validate_fail(why, len, "%s set %u: free "
+					"stack holds way %u", name, s, w);
+		}
+		if (!err && (st->pos > st->len || st->len > l->ways))
+			err = validate_fail(why, len, "%s set %u: age order "
+				"pos %u len %u", name, s, st->pos, st->len);
+		for (uint32_t i = st->pos; i < st->len && !err; i++) {
+			const struct tlb_age *a = &l->age[first + i];
+
+			if (a->idx < first || a->idx - first >= l->ways ||
+			    (i > st->pos && a->stamp <= a[-1].stamp))
+				err = validate_fail(why, len, "%s set %u: age "
+					"order broken at %u", name, s, i);
+		}
 	}
+	free(stamps);
+	free(seen);
+	if (err)
+		return err;
 	for (uint64_t b = 0; b < (1ull << l->bucket_bits); b++)
 		for (uint32_t i = l->bucket[b]; i != NIL; i = l->e[i].hnext) {
 			if (l->e[i].key == KEY_EMPTY ||
@@ -444,7 +541,7 @@ static int level_validate(const struct tlb_level *l, const char *name,
 		}
 	if (valid != l->nr_valid || chained != valid)
 		return validate_fail(why, len, "%s: nr_valid %" PRIu64 ", counted %"
-			    PRIu64 " on lists, %" PRIu64 " on chains", name,
+			    PRIu64 " in sets, %" PRIu64 " on chains", name,
 			    l->nr_valid, valid, chained);
 	return 0;
 }

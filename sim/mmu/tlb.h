@@ -28,10 +28,18 @@
  * both levels.
  *
  * Inside a level, entries are found through a hash of (vpn, asid) with
- * chains of entry indices, and each set keeps its ways on a doubly linked
- * LRU list (most recent at the head, empty ways at the tail), so lookup,
- * fill and eviction are O(1) whatever the associativity, including a fully
- * associative 1536-entry level. Nothing is allocated after tlb_init().
+ * chains of entry indices. Recency is a stamp: each use of an entry
+ * writes the level's next clock value into it, so a hit is one store and
+ * no list surgery. The victim of a fill is an empty way of the set if
+ * there is one (each set keeps a stack of them), else the way with the
+ * oldest stamp, found through the set's "age order": its ways sorted by
+ * stamp when last sorted. A way whose stamp has changed since (used,
+ * dropped or refilled) is newer than every unchanged one, so the first
+ * unchanged way in that order is the exact LRU; when none is left the set
+ * is sorted again. Each sort of w ways follows at least w evictions, uses
+ * or drops of that set, so LRU replacement costs O(log w) per operation,
+ * amortized, whatever the associativity, including a fully associative
+ * 1536-entry level. Nothing is allocated after tlb_init().
  */
 #ifndef SIM_MMU_TLB_H
 #define SIM_MMU_TLB_H
@@ -65,9 +73,21 @@ struct tlb_entry {
 	uint64_t key;              /* vpn << TLB_ASID_BITS | asid; ~0: empty */
 	uint64_t pfn;              /* frame */
 	uint64_t flags;            /* cached PTE bits (write, user, nx, dirty) */
+	uint64_t stamp;            /* the level's clock at its last use; 0: empty */
 	uint32_t hnext;            /* next entry on its hash chain */
-	uint32_t prev;             /* LRU list of its set: towards the MRU */
-	uint32_t next;             /* towards the LRU end */
+};
+
+/* A way of a set and its stamp when the set was last sorted by age. */
+struct tlb_age {
+	uint64_t stamp;
+	uint32_t idx;
+};
+
+/* The replacement state of one set. */
+struct tlb_set {
+	uint32_t nr_free;          /* empty ways, on the set's free stack */
+	uint32_t pos;              /* next candidate in the set's age order */
+	uint32_t len;              /* ways in the age order */
 };
 
 /* Counters of one level. */
@@ -82,8 +102,11 @@ struct tlb_level_stats {
 struct tlb_level {
 	struct tlb_entry *e;       /* sets * ways entries, set s at s * ways */
 	uint32_t *bucket;          /* hash heads, nr_buckets of them */
-	uint32_t *mru;             /* per set: head of its LRU list */
-	uint32_t *lru;             /* per set: tail (victim) */
+	struct tlb_set *set;       /* per set: replacement state */
+	uint32_t *free;            /* per set at s * ways: its empty ways */
+	struct tlb_age *age;       /* per set at s * ways: its age order */
+	struct tlb_age *sort_tmp;  /* ways records, for sorting one set */
+	uint64_t clock;            /* the last stamp given */
 	unsigned entries;          /* sets * ways */
 	unsigned ways;             /* entries per set */
 	unsigned sets;             /* a power of two */
@@ -154,9 +177,11 @@ void tlb_invalidate_range(struct tlb *tlb, uint16_t asid, uint64_t start_vpn,
 			  uint64_t end_vpn);
 
 /*
- * Checks each level: every set's LRU list holds exactly its ways, empty
- * ways at the tail; the hash chains hold exactly the valid entries, each
- * in the set its vpn selects, no key twice; nr_valid. Returns 0, or
+ * Checks each level: an entry is empty exactly when its stamp is 0, and
+ * valid stamps are distinct and at most the clock; each set's free stack
+ * holds exactly its empty ways; its age order, from pos on, holds ways of
+ * the set with rising stamps; the hash chains hold exactly the valid
+ * entries, each in the set its vpn selects, no key twice; nr_valid. Returns 0, or
  * -EINVAL with the first broken rule in why (len bytes, may be 0).
  */
 int tlb_validate(const struct tlb *tlb, char *why, size_t len);
