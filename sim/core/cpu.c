@@ -77,7 +77,7 @@ static inline bool permits(uint64_t flags, enum pt_access access)
 
 /* The walk, counted; fills the TLB when it translates. */
 static int walk(struct sim *s, struct sim_cpu *c, struct proc *p, uint16_t asid,
-		uint64_t va, enum pt_access access, uint64_t *cost)
+		uint64_t va, enum pt_access access, uint64_t *ns)
 {
 	struct pt *pt = mm_pt(p->mm);
 	uint64_t pte, walk_ns;
@@ -88,7 +88,7 @@ static int walk(struct sim *s, struct sim_cpu *c, struct proc *p, uint16_t asid,
 	s->stats.page_walks++;
 	s->stats.walk_mem_refs += levels;
 	s->stats.walk_time_ns += walk_ns;
-	*cost += walk_ns;
+	*ns += walk_ns;
 	if (!err) {
 		uint64_t flags = pte & (PTE_WRITE | PTE_USER | PTE_NX | PTE_DIRTY);
 
@@ -140,56 +140,20 @@ static void flush_hook(void *arg, uint32_t owner, uint64_t start, uint64_t end)
 	invalidate(arg, owner - 1, start, end);
 }
 
-enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
-			   enum pt_access access, uint64_t *cost)
+/*
+ * The rest of an access the TLB did not serve: count the miss, walk, and
+ * on a fault let mm map the page and walk again. ns holds the cost so far.
+ */
+static noinline enum cpu_result access_miss(struct sim *s, struct proc *p,
+					    struct sim_cpu *c, uint64_t va,
+					    enum pt_access access,
+					    uint64_t *cost)
 {
-	struct proc *p = &s->procs[pidx];
-	struct sim_cpu *c;
-	uint64_t start = *cost, pfn, vpn = va >> s->zone.page_shift;
-	struct tlb_hit hit;
-	uint16_t asid;
+	uint64_t ns = s->cfg->cost_tlb_hit_ns, pfn;
 	int err;
 
-	/* not dispatched by the scheduler (a trace replay): CPU 0 */
-	if (unlikely(!p->cpu))
-		cpu_switch_in(s, 0, pidx);
-	c = &s->cpus[p->cpu - 1];
-	asid = p->asid;
-	/* the page table is made on first use, its root from the zone */
-	if (unlikely(!p->has_pt)) {
-		if (mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
-			return CPU_OOM;
-		mm_set_flush(p->mm, flush_hook, s);
-		p->has_pt = true;
-	}
-	s->stats.accesses++;
-	/* beyond the linear address space: no page table entry covers it */
-	if (s->geom.va_bits < 64 && (va >> s->geom.va_bits)) {
-		s->stats.sigsegv++;
-		return CPU_SEGV;
-	}
-	*cost += s->cfg->cost_tlb_hit_ns;
-	if (c->tlb_last.valid && c->tlb_last.vpn == vpn &&
-	    c->tlb_last.asid == asid && permits(c->tlb_last.flags, access)) {
-		c->tlb.l1.stats.hits++;
-		s->stats.tlb_hits++;
-		s->stats.access_time_ns += s->cfg->cost_tlb_hit_ns;
-		return CPU_OK;
-	}
-	/*
-	 * A hit that permits the access ends here. The lookup may reorder
-	 * L1 or copy an L2 entry into it even when the access then fails, so
-	 * the remembered entry is no longer known to be the most recent.
-	 */
-	c->tlb_last.valid = false;
-	if (tlb_lookup(&c->tlb, asid, vpn, &hit) && permits(hit.flags, access)) {
-		remember(c, asid, vpn, hit.flags);
-		s->stats.tlb_hits++;
-		s->stats.access_time_ns += *cost - start;
-		return CPU_OK;
-	}
 	s->stats.tlb_misses++;
-	err = walk(s, c, p, asid, va, access, cost);
+	err = walk(s, c, p, p->asid, va, access, &ns);
 	if (err) {
 		const struct mm_fault_stats *fs = mm_fault_stats(p->mm);
 		uint64_t before = fs->pgfault, cow = fs->cow_faults;
@@ -202,17 +166,82 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 			s->stats.pgfault += fs->pgfault - before;
 			s->stats.cow_faults += fs->cow_faults - cow;
 			s->stats.fault_time_ns += fault_ns;
-			*cost += fault_ns;
-			err = walk(s, c, p, asid, va, access, cost);
+			ns += fault_ns;
+			err = walk(s, c, p, p->asid, va, access, &ns);
 		}
 	}
-	s->stats.access_time_ns += *cost - start;
+	s->stats.access_time_ns += ns;
+	*cost += ns;
 	if (!err)
 		return CPU_OK;
 	if (err == -ENOMEM)
 		return CPU_OOM;
 	s->stats.sigsegv++;
 	return CPU_SEGV;
+}
+
+/* The first access of a process that has no CPU or no page table yet. */
+static noinline enum cpu_result access_first(struct sim *s, unsigned pidx,
+					     uint64_t va, enum pt_access access,
+					     uint64_t *cost)
+{
+	struct proc *p = &s->procs[pidx];
+
+	/* not dispatched by the scheduler (a trace replay): CPU 0 */
+	if (!p->cpu)
+		cpu_switch_in(s, 0, pidx);
+	/* the page table is made on first use, its root from the zone */
+	if (!p->has_pt) {
+		if (mm_attach_pt(p->mm, &s->zone, &s->geom, pidx + 1))
+			return CPU_OOM;
+		mm_set_flush(p->mm, flush_hook, s);
+		p->has_pt = true;
+	}
+	return cpu_access(s, pidx, va, access, cost);
+}
+
+/*
+ * The TLB hit is the common case and stays short: everything else (the
+ * first access, the miss, the walk, the fault) is out of line.
+ */
+enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
+			   enum pt_access access, uint64_t *cost)
+{
+	struct proc *p = &s->procs[pidx];
+	uint64_t ns = s->cfg->cost_tlb_hit_ns;
+	uint64_t vpn = va >> s->zone.page_shift;
+	struct sim_cpu *c;
+	struct tlb_hit hit;
+
+	if (unlikely(!p->cpu || !p->has_pt))
+		return access_first(s, pidx, va, access, cost);
+	c = &s->cpus[p->cpu - 1];
+	s->stats.accesses++;
+	/* beyond the linear address space: no page table entry covers it */
+	if (unlikely(s->geom.va_bits < 64 && (va >> s->geom.va_bits))) {
+		s->stats.sigsegv++;
+		return CPU_SEGV;
+	}
+	if (c->tlb_last.valid && c->tlb_last.vpn == vpn &&
+	    c->tlb_last.asid == p->asid && permits(c->tlb_last.flags, access)) {
+		c->tlb.l1.stats.hits++;
+		goto hit;
+	}
+	/*
+	 * A hit that permits the access ends here. The lookup may reorder
+	 * L1 or copy an L2 entry into it even when the access then fails, so
+	 * the remembered entry is no longer known to be the most recent.
+	 */
+	c->tlb_last.valid = false;
+	if (!tlb_lookup(&c->tlb, p->asid, vpn, &hit) ||
+	    !permits(hit.flags, access))
+		return access_miss(s, p, c, va, access, cost);
+	remember(c, p->asid, vpn, hit.flags);
+hit:
+	s->stats.tlb_hits++;
+	s->stats.access_time_ns += ns;
+	*cost += ns;
+	return CPU_OK;
 }
 
 void cpu_attach(struct sim *s, unsigned pidx)
