@@ -54,28 +54,20 @@ void gen_init(struct gen *g, enum gen_pattern pattern, uint64_t n,
 	}
 }
 
-uint64_t gen_next(struct gen *g)
+uint64_t gen_next_random(struct gen *g)
 {
 	uint64_t item;
 	double u, uz;
 
-	switch (g->pattern) {
-	case GEN_SEQ:
-		item = g->next;
-		g->next = item + 1 == g->n ? 0 : item + 1;
-		return item;
-	case GEN_UNIFORM:
+	if (g->pattern == GEN_UNIFORM)
 		return below(&g->rng, g->n);
-	case GEN_ZIPF:
-		u = (double)(gen_rand(&g->rng) >> 11) * 0x1.0p-53;
-		uz = u * g->zetan;
-		if (uz < 1)
-			return 0;
-		if (uz < g->half_pow)
-			return g->n > 1;
-		item = (uint64_t)((double)g->n *
-				  pow(g->eta * u - g->eta + 1, g->alpha));
-		return item < g->n ? item : g->n - 1;
-	}
-	return 0;
+	u = (double)(gen_rand(&g->rng) >> 11) * 0x1.0p-53;
+	uz = u * g->zetan;
+	if (uz < 1)
+		return 0;
+	if (uz < g->half_pow)
+		return g->n > 1;
+	item = (uint64_t)((double)g->n *
+			  pow(g->eta * u - g->eta + 1, g->alpha));
+	return item < g->n ? item : g->n - 1;
 }

@@ -41,8 +41,19 @@ struct gen {
 void gen_init(struct gen *g, enum gen_pattern pattern, uint64_t n,
 	      uint64_t seed);
 
-/* The next item, in [0, n). */
-uint64_t gen_next(struct gen *g);
+/* gen_next() for uniform and zipf, out of line. */
+uint64_t gen_next_random(struct gen *g);
+
+/* The next item, in [0, n). A scan's step is inline: access loops run it. */
+static inline uint64_t gen_next(struct gen *g)
+{
+	uint64_t item = g->next;
+
+	if (g->pattern != GEN_SEQ)
+		return gen_next_random(g);
+	g->next = item + 1 == g->n ? 0 : item + 1;
+	return item;
+}
 
 /* splitmix64: the next value of a 64-bit stream. */
 uint64_t gen_rand(uint64_t *state);
