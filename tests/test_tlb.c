@@ -32,10 +32,10 @@ static void make(struct tlb *t, unsigned entries, unsigned ways,
 /* One access: a hit, or a miss followed by the fill a page walk makes. */
 static bool access_page(struct tlb *t, uint16_t asid, uint64_t vpn)
 {
-	struct tlb_hit h;
+	const struct tlb_entry *h = tlb_lookup(t, asid, vpn);
 
-	if (tlb_lookup(t, asid, vpn, &h)) {
-		cr_assert_eq(h.pfn, vpn + 1000 * asid);
+	if (h) {
+		cr_assert_eq(h->pfn, vpn + 1000 * asid);
 		return true;
 	}
 	tlb_fill(t, asid, vpn, vpn + 1000 * asid, 0);
@@ -217,18 +217,19 @@ static void run_against_model(unsigned entries, unsigned ways,
 		uint64_t key = vpn << TLB_ASID_BITS | asid;
 		struct model_way *set = &m[(vpn % sets) * ways];
 		unsigned k = (unsigned)test_rand_below(&rng, 100), w, victim = 0;
-		struct tlb_hit h;
+		const struct tlb_entry *h;
 		bool hit;
 
 		clock++;
 		for (w = 0; w < ways && set[w].key != key; w++)
 			;
 		if (k < 70) {                          /* lookup */
-			hit = tlb_lookup(&t, asid, vpn, &h);
+			h = tlb_lookup(&t, asid, vpn);
+			hit = h != NULL;
 			cr_assert_eq(hit, w < ways, "op %d vpn %llu", op,
 				     (unsigned long long)vpn);
 			if (hit) {
-				cr_assert_eq(h.pfn, set[w].pfn);
+				cr_assert_eq(h->pfn, set[w].pfn);
 				set[w].used = clock;
 			}
 		} else if (k < 97) {                   /* fill */

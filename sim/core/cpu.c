@@ -50,22 +50,6 @@ void cpu_switch_in(struct sim *s, unsigned cpu, unsigned pidx)
 		c->tlb_user = pidx + 1;
 		p->asid = 0;
 	}
-	c->tlb_last.valid = false;
-}
-
-/*
- * The entry the last access used is the most recent of its set in L1 (a
- * hit made it so, a fill put it there), so a repeated access to the same
- * page is a hit that changes no LRU order: the simulator answers it
- * without the lookup. Any flush or invalidation forgets it.
- */
-static inline void remember(struct sim_cpu *c, uint16_t asid, uint64_t vpn,
-			    uint64_t flags)
-{
-	c->tlb_last.valid = true;
-	c->tlb_last.asid = asid;
-	c->tlb_last.vpn = vpn;
-	c->tlb_last.flags = flags;
 }
 
 static inline bool permits(uint64_t flags, enum pt_access access)
@@ -94,7 +78,6 @@ static int walk(struct sim *s, struct sim_cpu *c, struct proc *p, uint16_t asid,
 
 		tlb_fill(&c->tlb, asid, va >> pt->g.page_shift,
 			 pte_pfn(&pt->g, pte), flags);
-		remember(c, asid, va >> pt->g.page_shift, flags);
 	}
 	return err;
 }
@@ -125,8 +108,7 @@ static void invalidate(struct sim *s, unsigned pidx, uint64_t start,
 		} else if (c->tlb_user != pidx + 1) {
 			continue;
 		}
-		c->tlb_last.valid = false;
-		if (end > start)
+			if (end > start)
 			tlb_invalidate_range(&c->tlb, asid, start >> shift,
 					     (end + mask) >> shift);
 		if (here && i + 1 != here)
@@ -141,17 +123,28 @@ static void flush_hook(void *arg, uint32_t owner, uint64_t start, uint64_t end)
 }
 
 /*
- * The rest of an access the TLB did not serve: count the miss, walk, and
- * on a fault let mm map the page and walk again. ns holds the cost so far.
+ * The rest of an access L1 did not serve: L2 (unless L1 held the page
+ * but forbade the access), then the walk, and on a fault mm maps the
+ * page and the walk is repeated.
  */
 static noinline enum cpu_result access_miss(struct sim *s, struct proc *p,
 					    struct sim_cpu *c, uint64_t va,
 					    enum pt_access access,
-					    uint64_t *cost)
+					    uint64_t *cost, bool try_l2)
 {
 	uint64_t ns = s->cfg->cost_tlb_hit_ns, pfn;
+	const struct tlb_entry *e;
 	int err;
 
+	if (try_l2) {
+		e = tlb_lookup_l2(&c->tlb, p->asid, va >> s->zone.page_shift);
+		if (e && permits(e->flags, access)) {
+			s->stats.tlb_hits++;
+			s->stats.access_time_ns += ns;
+			*cost += ns;
+			return CPU_OK;
+		}
+	}
 	s->stats.tlb_misses++;
 	err = walk(s, c, p, p->asid, va, access, &ns);
 	if (err) {
@@ -210,8 +203,8 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 	struct proc *p = &s->procs[pidx];
 	uint64_t ns = s->cfg->cost_tlb_hit_ns;
 	uint64_t vpn = va >> s->zone.page_shift;
+	const struct tlb_entry *e;
 	struct sim_cpu *c;
-	struct tlb_hit hit;
 
 	if (unlikely(!p->cpu || !p->has_pt))
 		return access_first(s, pidx, va, access, cost);
@@ -222,22 +215,11 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		s->stats.sigsegv++;
 		return CPU_SEGV;
 	}
-	if (c->tlb_last.valid && c->tlb_last.vpn == vpn &&
-	    c->tlb_last.asid == p->asid && permits(c->tlb_last.flags, access)) {
-		c->tlb.l1.stats.hits++;
-		goto hit;
-	}
-	/*
-	 * A hit that permits the access ends here. The lookup may reorder
-	 * L1 or copy an L2 entry into it even when the access then fails, so
-	 * the remembered entry is no longer known to be the most recent.
-	 */
-	c->tlb_last.valid = false;
-	if (!tlb_lookup(&c->tlb, p->asid, vpn, &hit) ||
-	    !permits(hit.flags, access))
-		return access_miss(s, p, c, va, access, cost);
-	remember(c, p->asid, vpn, hit.flags);
-hit:
+	e = tlb_lookup_l1(&c->tlb, p->asid, vpn);
+	if (unlikely(!e))
+		return access_miss(s, p, c, va, access, cost, true);
+	if (unlikely(!permits(e->flags, access)))
+		return access_miss(s, p, c, va, access, cost, false);
 	s->stats.tlb_hits++;
 	s->stats.access_time_ns += ns;
 	*cost += ns;
@@ -255,8 +237,7 @@ void cpu_forget(struct sim *s, unsigned pidx)
 		struct sim_cpu *c = &s->cpus[i];
 		int k = s->cfg->asid ? asid_slot(s, c, pidx) : -1;
 
-		c->tlb_last.valid = false;
-		if (k >= 0) {
+			if (k >= 0) {
 			tlb_flush_asid(&c->tlb, (uint16_t)(k + 1));
 			c->asid_owner[k] = 0;
 		} else if (!s->cfg->asid && c->tlb_user == pidx + 1) {

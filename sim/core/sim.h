@@ -89,11 +89,6 @@ struct sim_cpu {
 	unsigned tlb_user;          /* without ASIDs: whose entries the TLB holds */
 	unsigned asid_owner[SIM_MAX_ASIDS]; /* with ASIDs: process of each ASID - 1 */
 	unsigned next_asid;         /* the slot the next newcomer takes */
-	struct {                    /* the TLB entry used last (core/cpu.c) */
-		bool valid;
-		uint16_t asid;
-		uint64_t vpn, flags;
-	} tlb_last;
 };
 
 /* A file named by workload mmaps: one open file per path. */

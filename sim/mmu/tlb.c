@@ -254,8 +254,9 @@ static void level_drop(struct tlb_level *l, uint32_t idx)
 	l->nr_valid--;
 }
 
-static void level_fill(struct tlb_level *l, uint64_t key, uint64_t pfn,
-		       uint64_t flags)
+/* Caches key -> pfn in l; returns the entry's index. */
+static uint32_t level_fill(struct tlb_level *l, uint64_t key, uint64_t pfn,
+			   uint64_t flags)
 {
 	uint32_t idx = level_find(l, key), *head;
 	struct tlb_entry *x;
@@ -279,6 +280,7 @@ static void level_fill(struct tlb_level *l, uint64_t key, uint64_t pfn,
 	x->flags = flags;
 	l->stats.fills++;
 	lru_touch(l, idx);
+	return idx;
 }
 
 /* Drops the entries of one level that match; returns how many. */
@@ -331,46 +333,48 @@ static inline uint16_t tag(const struct tlb *tlb, uint16_t asid)
 	return tlb->p.asid ? (uint16_t)(asid & ASID_MASK) : 0;
 }
 
-/* The second level, for a lookup the first did not serve. */
-static noinline bool lookup_l2(struct tlb *tlb, uint64_t key,
-			       struct tlb_hit *hit)
+const struct tlb_entry *tlb_lookup_l2(struct tlb *tlb, uint16_t asid,
+				      uint64_t vpn)
 {
+	uint64_t key = make_key(vpn, tag(tlb, asid));
 	struct tlb_level *l2 = &tlb->l2;
+	const struct tlb_entry *x;
 	uint32_t idx;
 
 	if (!l2->entries)
-		return false;
+		return NULL;
 	idx = level_find(l2, key);
 	if (idx == NIL) {
 		l2->stats.misses++;
-		return false;
+		return NULL;
 	}
 	l2->stats.hits++;
 	lru_touch(l2, idx);
-	hit->pfn = l2->e[idx].pfn;
-	hit->flags = l2->e[idx].flags;
-	hit->level = 2;
-	level_fill(&tlb->l1, key, hit->pfn, hit->flags);
-	return true;
+	x = &l2->e[idx];
+	return &tlb->l1.e[level_fill(&tlb->l1, key, x->pfn, x->flags)];
 }
 
-bool tlb_lookup(struct tlb *tlb, uint16_t asid, uint64_t vpn,
-		struct tlb_hit *hit)
+const struct tlb_entry *tlb_lookup_l1(struct tlb *tlb, uint16_t asid,
+				      uint64_t vpn)
 {
-	uint64_t key = make_key(vpn, tag(tlb, asid));
 	struct tlb_level *l1 = &tlb->l1;
-	uint32_t idx = level_find(l1, key);
+	uint32_t idx = level_find(l1, make_key(vpn, tag(tlb, asid)));
 
-	if (likely(idx != NIL)) {
-		l1->stats.hits++;
-		lru_touch(l1, idx);
-		hit->pfn = l1->e[idx].pfn;
-		hit->flags = l1->e[idx].flags;
-		hit->level = 1;
-		return true;
+	if (unlikely(idx == NIL)) {
+		l1->stats.misses++;
+		return NULL;
 	}
-	l1->stats.misses++;
-	return lookup_l2(tlb, key, hit);
+	l1->stats.hits++;
+	lru_touch(l1, idx);
+	return &l1->e[idx];
+}
+
+const struct tlb_entry *tlb_lookup(struct tlb *tlb, uint16_t asid,
+				   uint64_t vpn)
+{
+	const struct tlb_entry *x = tlb_lookup_l1(tlb, asid, vpn);
+
+	return x ? x : tlb_lookup_l2(tlb, asid, vpn);
 }
 
 unsigned tlb_probe(const struct tlb *tlb, uint16_t asid, uint64_t vpn)

@@ -130,25 +130,30 @@ struct tlb {
 	struct tlb_stats stats;    /* counters */
 };
 
-/* A translation found by tlb_lookup(). */
-struct tlb_hit {
-	uint64_t pfn;              /* frame */
-	uint64_t flags;            /* cached PTE bits */
-	unsigned level;            /* 1 or 2: the level that served it */
-};
-
 /* Allocates the arrays, every entry empty. Returns 0 or -ENOMEM. */
 int tlb_init(struct tlb *tlb, const struct tlb_params *p);
 void tlb_destroy(struct tlb *tlb);
 
 /*
- * Looks up vpn for asid (ignored, taken as 0, without ASIDs). Returns true
- * and fills *hit on a hit, making the entry the most recent of its set (in
- * L1; an L2 hit is copied into L1); false on a miss in every level.
- * Counts hits and misses per level.
+ * Looks up vpn for asid (ignored, taken as 0, without ASIDs). Returns the
+ * L1 entry that serves it (an L2 hit is copied into L1 first), made the
+ * most recent of its set, or NULL on a miss in every level; the entry is
+ * valid until the next fill, flush or invalidation. Counts hits and
+ * misses per level.
  */
-bool tlb_lookup(struct tlb *tlb, uint16_t asid, uint64_t vpn,
-		struct tlb_hit *hit);
+const struct tlb_entry *tlb_lookup(struct tlb *tlb, uint16_t asid,
+				   uint64_t vpn);
+
+/*
+ * tlb_lookup() in two halves, for a caller whose L1 hit path must stay
+ * short: tlb_lookup_l1() looks in L1 alone, counting its hit or miss;
+ * after its miss, tlb_lookup_l2() looks in L2 (if any) and copies a hit
+ * into L1.
+ */
+const struct tlb_entry *tlb_lookup_l1(struct tlb *tlb, uint16_t asid,
+				      uint64_t vpn);
+const struct tlb_entry *tlb_lookup_l2(struct tlb *tlb, uint16_t asid,
+				      uint64_t vpn);
 
 /* Whether vpn is cached at some level, without any LRU or counter change
  * (explain uses it). Returns 0 (no), 1 or 2 (the first level holding it). */
