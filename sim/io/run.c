@@ -545,61 +545,69 @@ struct lackey_ctx {
 	uint64_t known[1024];       /* pages known to be in a VMA (+1), by page % 1024 */
 };
 
-static int lackey_access(struct lackey_ctx *c, uint64_t va, enum pt_access a)
+/* The traced program ran there, so the page was mapped: map it. */
+static noinline void lackey_adopt(struct lackey_ctx *c, uint64_t va,
+				  uint64_t page)
 {
 	struct sim *s = c->sim;
-	uint64_t page = va & ~(s->cfg->page_size - 1), out;
+	uint64_t out;
 
+	if (!mm_find_vma_intersection(s->procs[0].mm, va, va + 1) &&
+	    mm_mmap(s->procs[0].mm, page, s->cfg->page_size,
+		    PROT_READ | PROT_WRITE | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0, &out) == 0)
+		s->stats.adopted_pages++;
+}
+
+static inline int lackey_access(struct lackey_ctx *c, uint64_t va,
+				uint64_t page, enum pt_access a)
+{
 	/*
-	 * The traced program ran there, so the page was mapped: map it.
 	 * Nothing is unmapped during a trace, so a page found in a VMA
 	 * stays there; a small direct-mapped memo spares the lookups.
 	 */
 	uint64_t *known = &c->known[(page >> 12) & 1023];
 
-	if (c->adopt && *known != page + 1) {
+	if (c->adopt && unlikely(*known != page + 1)) {
 		*known = page + 1;
-		if (!mm_find_vma_intersection(s->procs[0].mm, va, va + 1) &&
-		    mm_mmap(s->procs[0].mm, page, s->cfg->page_size,
-			    PROT_READ | PROT_WRITE | PROT_EXEC,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0,
-			    &out) == 0)
-			s->stats.adopted_pages++;
+		lackey_adopt(c, va, page);
 	}
-	return cpu_access(s, 0, va, a, &c->cost) == CPU_OOM;
+	return cpu_access(c->sim, 0, va, a, &c->cost) == CPU_OOM;
+}
+
+/* One record's accesses to one page: M reads, then writes. */
+static inline int lackey_page(struct lackey_ctx *c, char kind, uint64_t va,
+			      uint64_t page)
+{
+	switch (kind) {
+	case 'I':
+		return lackey_access(c, va, page, PT_EXEC);
+	case 'L':
+		return lackey_access(c, va, page, PT_READ);
+	case 'S':
+		return lackey_access(c, va, page, PT_WRITE);
+	default:    /* 'M' */
+		return lackey_access(c, va, page, PT_READ) ||
+		       lackey_access(c, va, page, PT_WRITE);
+	}
 }
 
 static int on_lackey(void *arg, const struct lackey_rec *r)
 {
 	struct lackey_ctx *c = arg;
-	uint64_t mask = ~(c->sim->cfg->page_size - 1);
+	uint64_t size = c->sim->cfg->page_size, mask = ~(size - 1);
 	uint64_t first = r->addr & mask, last;
 	int rc = 0;
 
+	c->sim->stats.trace_records++;
 	/* a record at the very top does not wrap around to page 0 */
 	last = r->size - 1 > UINT64_MAX - r->addr ? mask :
 	       (r->addr + r->size - 1) & mask;
-
-	c->sim->stats.trace_records++;
-	for (uint64_t page = first; !rc; page += c->sim->cfg->page_size) {
-		uint64_t va = page == first ? r->addr : page;
-
-		switch (r->kind) {
-		case 'I':
-			rc = lackey_access(c, va, PT_EXEC);
-			break;
-		case 'L':
-			rc = lackey_access(c, va, PT_READ);
-			break;
-		case 'S':
-			rc = lackey_access(c, va, PT_WRITE);
-			break;
-		default:    /* 'M' */
-			rc = lackey_access(c, va, PT_READ);
-			if (!rc)
-				rc = lackey_access(c, va, PT_WRITE);
-			break;
-		}
+	if (likely(first == last))
+		return lackey_page(c, r->kind, r->addr, first);
+	for (uint64_t page = first; !rc; page += size) {
+		rc = lackey_page(c, r->kind, page == first ? r->addr : page,
+				 page);
 		if (page == last)
 			break;
 	}
