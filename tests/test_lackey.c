@@ -85,6 +85,74 @@ Test(lackey, bad_records_name_their_place)
 	assert_bad("I  0401ab70,3", "t.lackey:1:14: error: truncated record (no end of line)\n");
 }
 
+/* Appends len bytes of src at text + n; returns the new length. */
+static size_t put(char *text, size_t n, const char *src, size_t len)
+{
+	memcpy(text + n, src, len);
+	return n + len;
+}
+
+/*
+ * Every byte value at every place of addresses of 1 to 17 characters
+ * (the other places random hex digits of either case, or decimal ones
+ * only), each record once with text after it and once at the end of the
+ * buffer: a hex byte gives the address strtoull reads (17 digits are too
+ * many), any other byte the error at its place.
+ */
+Test(lackey, every_byte_at_every_place_of_an_address)
+{
+	static const char hex[] = "0123456789abcdefABCDEF";
+	uint64_t seed = 20261204, rng = seed;
+	char text[128], addr[18], want[128];
+
+	TEST_SEED(seed);
+	for (unsigned len = 1; len <= 17; len++)
+		for (unsigned pos = 0; pos < len; pos++)
+			for (unsigned b = 0; b < 256; b++) {
+				bool is_hex = b && strchr(hex, (int)b);
+
+				if (b == ',' || b == '\n' || b == '\r')
+					continue;
+				/* decimal digits only around odd bytes */
+				for (unsigned i = 0; i < len; i++)
+					addr[i] = hex[test_rand_below(&rng,
+								      b & 1 ? 10 : 22)];
+				addr[pos] = (char)b;
+				addr[len] = 0;
+				for (int tail = 0; tail < 2; tail++) {
+					static const char after[] = "I  0401ab70,3\n";
+					struct seen s = { .n = 0 };
+					size_t n = 0;
+
+					/* by length, not as a string: b may be NUL */
+					n = put(text, n, " L ", 3);
+					n = put(text, n, addr, len);
+					n = put(text, n, ",8\n", 3);
+					if (tail)
+						n = put(text, n, after, strlen(after));
+					if (is_hex && len <= 16) {
+						cr_assert_eq(lackey_parse("t", text, n, keep,
+									  &s, NULL), 0,
+							     "%s", text);
+						cr_assert_eq(s.r[0].addr,
+							     strtoull(addr, NULL, 16),
+							     "%s", text);
+						continue;
+					}
+					snprintf(want, sizeof(want), "t:1:%u: error: %s\n",
+						 is_hex || !pos ? 4 : 4 + pos,
+						 is_hex || !pos ?
+						 "bad address (hex, at most 16 digits)" :
+						 "expected ',' after the address");
+					diag_capture();
+					cr_assert_eq(lackey_parse("t", text, n, keep, &s,
+								  NULL), -1,
+						     "len %u pos %u byte %u", len, pos, b);
+					assert_diag(want);
+				}
+			}
+}
+
 Test(lackey, missing_file_is_an_error)
 {
 	struct seen s = { .n = 0 };
