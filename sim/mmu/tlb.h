@@ -32,7 +32,8 @@
  * writes the level's next clock value into it, so a hit is one store and
  * no list surgery. The victim of a fill is an empty way of the set if
  * there is one (each set keeps a stack of them), else the way with the
- * oldest stamp, found through the set's "age order": its ways sorted by
+ * oldest stamp: in a set of at most 16 ways, found by looking at each;
+ * in a larger one, through the set's "age order": its ways sorted by
  * stamp when last sorted. A way whose stamp has changed since (used,
  * dropped or refilled) is newer than every unchanged one, so the first
  * unchanged way in that order is the exact LRU; when none is left the set
@@ -73,7 +74,6 @@ struct tlb_entry {
 	uint64_t key;              /* vpn << TLB_ASID_BITS | asid; ~0: empty */
 	uint64_t pfn;              /* frame */
 	uint64_t flags;            /* cached PTE bits (write, user, nx, dirty) */
-	uint64_t stamp;            /* the level's clock at its last use; 0: empty */
 	uint32_t hnext;            /* next entry on its hash chain */
 };
 
@@ -102,6 +102,7 @@ struct tlb_level_stats {
 struct tlb_level {
 	struct tlb_entry *e;       /* sets * ways entries, set s at s * ways */
 	uint32_t *bucket;          /* hash heads, nr_buckets of them */
+	uint64_t *stamp;           /* per entry: the clock at its last use; 0: empty */
 	struct tlb_set *set;       /* per set: replacement state */
 	uint32_t *free;            /* per set at s * ways: its empty ways */
 	struct tlb_age *age;       /* per set at s * ways: its age order */
