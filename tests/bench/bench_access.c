@@ -63,9 +63,9 @@ static void done(void)
 	program_free(&prog);
 }
 
-/* ns per access of n accesses over items [0, nitems) of addr, seq. */
-static double scan_step(uint64_t addr, uint64_t nitems, unsigned step_shift,
-			uint64_t n, enum pt_access a)
+/* ns per access of n accesses over items [0, nitems) of addr, in pattern. */
+static double run_gen(enum gen_pattern pattern, uint64_t addr, uint64_t nitems,
+		      unsigned step_shift, uint64_t n, enum pt_access a)
 {
 	uint64_t best = UINT64_MAX, cost = 0, bad = 0;
 	struct gen g;
@@ -73,7 +73,7 @@ static double scan_step(uint64_t addr, uint64_t nitems, unsigned step_shift,
 	for (int r = 0; r < ROUNDS; r++) {
 		uint64_t t0 = bench_now_ns();
 
-		gen_init(&g, GEN_SEQ, nitems, 1);
+		gen_init(&g, pattern, nitems, 42);
 		for (uint64_t i = 0; i < n; i++)
 			bad += cpu_access(&sim, 0,
 					  addr + (gen_next(&g) << step_shift),
@@ -86,6 +86,12 @@ static double scan_step(uint64_t addr, uint64_t nitems, unsigned step_shift,
 		fprintf(stderr, "access: %llu accesses failed\n",
 			(unsigned long long)bad);
 	return (double)best / (double)n;
+}
+
+static double scan_step(uint64_t addr, uint64_t nitems, unsigned step_shift,
+			uint64_t n, enum pt_access a)
+{
+	return run_gen(GEN_SEQ, addr, nitems, step_shift, n, a);
 }
 
 static double scan(uint64_t addr, uint64_t npages, uint64_t n,
@@ -159,22 +165,7 @@ BENCH(access)
 	mm_mmap(sim.procs[0].mm, 0, 4096 << 12, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0, &addr);
 	scan(addr, 4096, 4096, PT_WRITE);
-	best = UINT64_MAX;
-	for (int r = 0; r < ROUNDS; r++) {
-		struct gen g;
-
-		gen_init(&g, GEN_UNIFORM, 4096, 42);
-		uint64_t t0 = bench_now_ns();
-		for (uint64_t i = 0; i < 2000000; i++)
-			bad += cpu_access(&sim, 0, addr + (gen_next(&g) << 12),
-					  PT_READ, &cost) != CPU_OK;
-		uint64_t t = bench_now_ns() - t0;
-		if (t < best)
-			best = t;
-	}
-	if (bad)
-		fprintf(stderr, "access_uniform: %llu failed\n",
-			(unsigned long long)bad);
-	bench_report("access_uniform_ns", (double)best / 2000000, "ns");
+	bench_report("access_uniform_ns",
+		     run_gen(GEN_UNIFORM, addr, 4096, 12, 2000000, PT_READ), "ns");
 	done();
 }
