@@ -7,11 +7,6 @@
 #include "core/cpu.h"
 #include "core/sim.h"
 
-static inline struct sim_cpu *cpu_of(struct sim *s, const struct proc *p)
-{
-	return &s->cpus[p->cpu ? p->cpu - 1 : 0];
-}
-
 /* The ASID slot process pidx holds on c (0-based), or -1. */
 static int asid_slot(const struct sim *s, const struct sim_cpu *c, unsigned pidx)
 {
@@ -108,7 +103,7 @@ static void invalidate(struct sim *s, unsigned pidx, uint64_t start,
 		} else if (c->tlb_user != pidx + 1) {
 			continue;
 		}
-			if (end > start)
+		if (end > start)
 			tlb_invalidate_range(&c->tlb, asid, start >> shift,
 					     (end + mask) >> shift);
 		if (here && i + 1 != here)
@@ -237,7 +232,7 @@ void cpu_forget(struct sim *s, unsigned pidx)
 		struct sim_cpu *c = &s->cpus[i];
 		int k = s->cfg->asid ? asid_slot(s, c, pidx) : -1;
 
-			if (k >= 0) {
+		if (k >= 0) {
 			tlb_flush_asid(&c->tlb, (uint16_t)(k + 1));
 			c->asid_owner[k] = 0;
 		} else if (!s->cfg->asid && c->tlb_user == pidx + 1) {

@@ -24,7 +24,7 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* keeps a rare path out of its caller's hot code */
-#define noinline __attribute__((noinline))
+#define noinline __attribute__((__noinline__))
 
 /*
  * SIM_BUG_ON(cond, fmt, ...) - abort with a message when cond is true.
