@@ -226,6 +226,10 @@ Test(proc, the_oom_killer_takes_the_largest_process, .fini = cleanup)
 	cr_expect_eq(proc_stats(1).pgfault, 768);
 	/* big's last op never ran: it died at small's fault */
 	cr_expect_eq(proc_stats(0).accesses, 512);
+	/* the exit is the victim's, though small's fault caused it */
+	cr_expect_eq(sim.stats.exits, 1);
+	cr_expect_eq(proc_stats(0).exits, 1);
+	cr_expect_eq(proc_stats(1).exits, 0);
 }
 
 /* With one process, the one that faults is the one killed. */

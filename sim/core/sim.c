@@ -1062,6 +1062,8 @@ void sim_proc_stats(const struct sim *s, unsigned idx, struct stats *out)
 		if (stats_fields[i].scope != STATS_FLOW)
 			*(uint64_t *)((char *)out + stats_fields[i].offset) = 0;
 	out->sim_time_ns = p->done ? p->end_ns : s->now;
+	/* its own end, not the op that caused it (another's OOM kill) */
+	out->exits = p->exited;
 	out->oom_kills = p->oom_killed;
 	if (p->mm) {
 		out->nr_vmas = mm_nr_vmas(p->mm);
