@@ -515,3 +515,41 @@ Test(access, page_changes_inside_mm_reach_the_tlb, .fini = cleanup)
 	cr_expect_eq(cpu_access(&sim, 0, b, PT_READ, &cost), CPU_OK);
 	cr_expect_eq(sim.stats.pgfault, 2);         /* the page moved with it */
 }
+
+/*
+ * mremap to a place that needs table pages when no frame is left for
+ * them: -ENOMEM with nothing moved (Linux's move_vma puts back what it
+ * moved and unmaps the new range), not success with the pages dropped.
+ */
+Test(access, mremap_without_frames_for_tables_moves_nothing,
+     .fini = cleanup)
+{
+	uint64_t cost = 0, a = 0x10000000, b, pfn, held[256], faults, rss;
+	struct mm_struct *mm;
+	unsigned n = 0;
+
+	preset("config/x86_64.ini");
+	set("memory_size=1M");
+	cr_assert_eq(run("a = mmap 0x10000000 8K rw private,anon,fixed\n"
+			 "write a\n"
+			 "write a+4K\n"), SIM_OK);
+	mm = sim.procs[0].mm;
+	while (buddy_alloc(&sim.zone, 0, 0, &pfn) == 0) {
+		cr_assert_lt(n, 256);
+		held[n++] = pfn;
+	}
+	faults = sim.stats.pgfault;
+	rss = mm_rss_pages(mm);
+	cr_expect_eq(rss, 2);
+	cr_expect_eq(mm_mremap(mm, a, 8192, 8192, MREMAP_MAYMOVE | MREMAP_FIXED,
+			       0x700000000000, &b), -ENOMEM);
+	cr_expect_eq(mm_rss_pages(mm), rss);
+	cr_expect_eq(mm_nr_vmas(mm), 1);
+	cr_expect_eq(cpu_access(&sim, 0, a, PT_READ, &cost), CPU_OK);
+	cr_expect_eq(cpu_access(&sim, 0, a + 4096, PT_WRITE, &cost), CPU_OK);
+	cr_expect_eq(sim.stats.pgfault, faults);     /* still there */
+	cr_expect_eq(cpu_access(&sim, 0, 0x700000000000, PT_READ, &cost),
+		     CPU_SEGV);
+	while (n)
+		cr_assert_eq(buddy_free(&sim.zone, held[--n]), 0);
+}

@@ -283,37 +283,45 @@ static void collect(void *arg, uint64_t va, uint64_t pte)
 	c->ptes[c->n++] = pte;
 }
 
-void mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
-		   uint64_t len)
+int mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
+		  uint64_t len)
 {
 	struct mm_pages *pg = mm->pages;
 	struct move_ctx c = { .pg = pg };
+	size_t i;
 
 	if (!pg || !len)
-		return;
+		return 0;
 	pt_for_each(&pg->pt, old, old + len, collect, &c);
 	if (c.nomem) {
 		/* no host memory to move them: the pages are dropped */
 		mm_zap_range(mm, old, old + len);
 		free(c.vas);
 		free(c.ptes);
-		return;
+		return 0;
+	}
+	/*
+	 * Map at the new place first (the ranges do not overlap): when a
+	 * table page is missing there, nothing has left the old place yet,
+	 * and the new entries go again, with the tables they needed.
+	 */
+	for (i = 0; i < c.n; i++) {
+		uint64_t flags = pte_flags(&pg->pt.g, c.ptes[i]) & PTE_CALLER_BITS;
+
+		if (pt_map(&pg->pt, c.vas[i] - old + new_addr,
+			   pte_pfn(&pg->pt.g, c.ptes[i]), flags))
+			break;
+	}
+	free(c.vas);
+	free(c.ptes);
+	if (i < c.n) {
+		pt_unmap_range(&pg->pt, new_addr, new_addr + len, NULL, NULL);
+		return -ENOMEM;
 	}
 	/* detach from the old place, frames kept */
 	pt_unmap_range(&pg->pt, old, old + len, NULL, NULL);
 	flush(pg, old, old + len);
-	for (size_t i = 0; i < c.n; i++) {
-		uint64_t flags = pte_flags(&pg->pt.g, c.ptes[i]) & PTE_CALLER_BITS;
-
-		if (pt_map(&pg->pt, c.vas[i] - old + new_addr,
-			   pte_pfn(&pg->pt.g, c.ptes[i]), flags)) {
-			/* no table page for the new place: the page is lost */
-			if (buddy_put(pg->zone, pte_pfn(&pg->pt.g, c.ptes[i])) == 1)
-				pg->stats.pgfree++;
-		}
-	}
-	free(c.vas);
-	free(c.ptes);
+	return 0;
 }
 
 int mm_fork_pages(struct mm_struct *child, struct mm_struct *parent,

@@ -97,8 +97,9 @@ struct mm_struct {
 void mm_zap_range(struct mm_struct *mm, uint64_t start, uint64_t end);
 void mm_protect_pages(struct mm_struct *mm, uint64_t start, uint64_t end,
 		      uint64_t vm_flags);
-void mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
-		   uint64_t len);
+/* Returns 0, or -ENOMEM with nothing moved (no frame for a table page). */
+int mm_move_pages(struct mm_struct *mm, uint64_t old, uint64_t new_addr,
+		  uint64_t len);
 void mm_pages_destroy(struct mm_struct *mm);
 
 static inline uint64_t vma_pages(const struct vma *v)

@@ -993,7 +993,12 @@ static int move_vma(struct mm_struct *mm, struct vma *v, uint64_t old,
 		return -ENOMEM;
 	if (!copy_vma(mm, v, new_addr, new_len, pgoff))
 		return -ENOMEM;
-	mm_move_pages(mm, old, new_addr, old_len < new_len ? old_len : new_len);
+	if (mm_move_pages(mm, old, new_addr,
+			  old_len < new_len ? old_len : new_len)) {
+		/* no frame for a table page there: all stays where it was */
+		do_munmap_range(mm, new_addr, new_addr + new_len);
+		return -ENOMEM;
+	}
 	if (flags & MREMAP_DONTUNMAP) {
 		/* The old range stays mapped, its pages (and anon_vma) gone. */
 		v = mm_find_vma(mm, old);
