@@ -130,8 +130,7 @@ static int level_init(struct tlb_level *l, unsigned entries, unsigned ways)
 	l->age = malloc(sizeof(*l->age) * entries);
 	l->sort_tmp = malloc(sizeof(*l->sort_tmp) * ways);
 	if (!l->e || !l->bucket || !l->stamp || !l->set || !l->free ||
-	    !l->age ||
-	    !l->sort_tmp)
+	    !l->age || !l->sort_tmp)
 		return -ENOMEM;
 	level_reset(l);
 	return 0;
