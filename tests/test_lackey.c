@@ -15,6 +15,7 @@
 #include "io/diag.h"
 #include "io/lackey.h"
 #include "io/run.h"
+#include "lib/compiler.h"
 
 TestSuite(lackey);
 
@@ -217,6 +218,57 @@ Test(lackey, a_small_trace_counts_as_worked_out)
 	cr_expect_eq(column(&csv, "sigsegv"), 0);
 	cr_expect_eq(column(&csv, "rss_pages"), 3);
 	csv_table_free(&csv);
+}
+
+/*
+ * The same trace's time series. A row is taken before the first record
+ * and at each record boundary where another sample_interval_ns has
+ * passed, then one at the end. The times are the costs of the worked-out
+ * records (hit 1, each level read 20, fault 1000 + 250 zeroing):
+ *   I 400000     1 + 20 (PGD empty) + 1250 + 80                 = 1351
+ *   I 400004     1                                              = 1352
+ *   L 7ff000ff8  1 + 40 (PGD, then PUD empty) + 1250 + 80       = 2723
+ *   S 7ff000ff8  1 + 80 (the walk that sets D)                  = 2804
+ *   M 7ff000ffc  1 + 1, then 1 + 80 + 1250 + 80, then 1 + 80    = 4298
+ * so with a 1 ns interval there is a row at every boundary, and with the
+ * default 10 us only the first and the last.
+ */
+Test(lackey, a_trace_has_a_time_series)
+{
+	static const uint64_t want[][4] = {
+		/* time_ns, accesses, pgfault, rss_pages */
+		{ 0, 0, 0, 0 },       { 1351, 1, 1, 1 }, { 1352, 2, 1, 1 },
+		{ 2723, 3, 2, 2 },    { 2804, 4, 2, 2 }, { 4298, 8, 3, 3 },
+	};
+	const char *sets[] = { "tlb2_entries=0", "sample_interval_ns=1" };
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini", .sets = sets, .nr_sets = 2,
+		.lackey_path = "tests/fixtures/ok/small.lackey",
+		.out_dir = "build/test-lackey-ts",
+	};
+	const char *cols[] = { "time_ns", "accesses", "pgfault", "rss_pages" };
+	struct csv_table t;
+
+	for (int pass = 0; pass < 2; pass++) {
+		size_t rows = pass ? 2 : ARRAY_SIZE(want);
+
+		c.nr_sets = pass ? 1 : 2;
+		cr_assert_eq(run_lackey(&c), 0);
+		cr_assert_eq(csv_read("build/test-lackey-ts/timeseries.csv", &t), 0);
+		cr_assert_eq(t.nr_rows, 1 + rows);
+		for (size_t r = 0; r < rows; r++) {
+			size_t w = pass && r ? ARRAY_SIZE(want) - 1 : r;
+
+			cr_expect_str_eq(t.rows[1 + r].fields[csv_column(&t, "process")],
+					 "total");
+			for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
+				cr_expect_eq(strtoull(t.rows[1 + r].fields[
+						csv_column(&t, cols[k])], NULL, 10),
+					     want[w][k], "pass %d row %zu %s", pass,
+					     r, cols[k]);
+		}
+		csv_table_free(&t);
+	}
 }
 
 /* With a snapshot, nothing is adopted: a touch outside it is SIGSEGV. */

@@ -319,7 +319,8 @@ void run_workload_name(const char *path, char *out, size_t len)
 }
 
 static int lackey_sim(struct sim_config *cfg, const char *trace,
-		      const char *maps, const char *out_dir, const char *name);
+		      const char *maps, const char *out_dir, const char *name,
+		      const struct run_opts *o);
 
 int run_workload(const struct run_opts *o, const char *path)
 {
@@ -347,7 +348,7 @@ int run_workload(const struct run_opts *o, const char *path)
 		workload_name(path, name, sizeof(name));
 		snprintf(dir, sizeof(dir), "%s/%s", o->out_dir ? o->out_dir : "results", name);
 		exit_code = lackey_sim(&cfg, hdr.lackey, hdr.maps,
-				       o->check_only ? NULL : dir, name);
+				       o->check_only ? NULL : dir, name, o);
 		goto out_parsed;
 	}
 	rc = sim_init(&sim, &cfg);
@@ -542,8 +543,27 @@ struct lackey_ctx {
 	struct sim *sim;
 	bool adopt;                 /* map untouched pages on demand */
 	uint64_t cost;              /* simulated ns of every access */
+	struct run_out *out;        /* where samples go */
+	uint64_t next_sample;       /* simulated ns of the next one, ~0: none */
 	uint64_t known[1024];       /* pages known to be in a VMA (+1), by page % 1024 */
 };
+
+/*
+ * A time-series row: a trace has no events between its records, so a
+ * sample is taken at the first record boundary at or after each multiple
+ * of sample_interval_ns, and carries the simulated time it was taken at.
+ */
+static void lackey_sample(struct lackey_ctx *c)
+{
+	struct sim *s = c->sim;
+	uint64_t every = s->cfg->sample_interval_ns;
+
+	s->now = c->cost;
+	sim_update_stats(s);
+	on_sample(c->out, s);
+	s->last_sample_ns = s->now;
+	c->next_sample = s->now - s->now % every + every;
+}
 
 /* The traced program ran there, so the page was mapped: map it. */
 static noinline void lackey_adopt(struct lackey_ctx *c, uint64_t va,
@@ -600,6 +620,8 @@ static int on_lackey(void *arg, const struct lackey_rec *r)
 	int rc = 0;
 
 	c->sim->stats.trace_records++;
+	if (unlikely(c->cost >= c->next_sample))
+		lackey_sample(c);
 	/* a record at the very top does not wrap around to page 0 */
 	last = r->size - 1 > UINT64_MAX - r->addr ? mask :
 	       (r->addr + r->size - 1) & mask;
@@ -616,16 +638,19 @@ static int on_lackey(void *arg, const struct lackey_rec *r)
 
 /*
  * One lackey trace through the machine cfg describes: the process's
- * address space from maps (or adopted page by page), summary.csv into
- * out_dir unless it is NULL. Returns the exit code.
+ * address space from maps (or adopted page by page), summary.csv and
+ * timeseries.csv into out_dir unless it is NULL. Returns the exit code.
  */
 static int lackey_sim(struct sim_config *cfg, const char *trace,
-		      const char *maps, const char *out_dir, const char *name)
+		      const char *maps, const char *out_dir, const char *name,
+		      const struct run_opts *o)
 {
 	struct program prog;
 	struct maps_snapshot snap;
 	struct sim sim;
-	struct lackey_ctx c = { .sim = &sim, .adopt = !maps };
+	struct run_out out = { .o = o, .name = name };
+	struct lackey_ctx c = { .sim = &sim, .adopt = !maps, .out = &out,
+				.next_sample = UINT64_MAX };
 	int rc, exit_code = VMSIM_EXIT_OK;
 
 	/* a trace cannot be killed half way: it is what the program did */
@@ -653,6 +678,21 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 			goto out;
 		}
 	}
+	if (out_dir) {
+		rc = run_make_dir(out_dir);
+		if (!rc)
+			rc = csv_open(&out.ts, out_dir, "timeseries.csv");
+		if (rc) {
+			diag_error(out_dir, 0, 0, "cannot write results: %s",
+				   strerror(-rc));
+			exit_code = VMSIM_EXIT_SIM;
+			goto out;
+		}
+	}
+	out.started_ns = out.last_progress_ns = host_ns();
+	/* the first row shows the machine before the first record */
+	if (cfg->sample_interval_ns)
+		c.next_sample = 0;
 	rc = lackey_parse_file(trace, on_lackey, &c, NULL);
 	if (rc < 0) {
 		exit_code = VMSIM_EXIT_INPUT;
@@ -667,8 +707,12 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 	}
 	sim.now = c.cost;
 	sim_update_stats(&sim);
+	/* and the last the machine at the end */
+	if (cfg->sample_interval_ns && sim.now > sim.last_sample_ns)
+		on_sample(&out, &sim);
+	progress(&out, &sim, true);
 	if (out_dir) {
-		rc = run_make_dir(out_dir);
+		rc = csv_commit(&out.ts);
 		if (!rc)
 			rc = write_summary(out_dir, name, cfg, &sim);
 		if (rc) {
@@ -678,6 +722,11 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 		}
 	}
 out:
+	if (exit_code) {
+		csv_abort(&out.ts);
+		if (out_dir)
+			rmdir(out_dir);   /* only if empty: earlier results stay */
+	}
 	sim_destroy(&sim);
 	program_free(&prog);
 	return exit_code;
@@ -693,5 +742,6 @@ int run_lackey(const struct replay_cli *cli)
 	if (run_settle_config(&cfg, &o, NULL))
 		return VMSIM_EXIT_INPUT;
 	workload_name(cli->lackey_path, name, sizeof(name));
-	return lackey_sim(&cfg, cli->lackey_path, cli->maps_path, cli->out_dir, name);
+	return lackey_sim(&cfg, cli->lackey_path, cli->maps_path, cli->out_dir,
+			  name, &o);
 }
