@@ -81,8 +81,10 @@ static void progress(struct run_out *r, const struct sim *s, bool final)
 	}
 	r->last_progress_ns = now;
 	r->progress_drawn = true;
-	fprintf(stderr, "\r\033[K%s: simulated %.3f ms, %" PRIu64 " ops, %.1f s",
-		r->name, (double)s->now / 1e6, s->stats.ops,
+	fprintf(stderr, "\r\033[K%s: simulated %.3f ms, %" PRIu64 " %s, %.1f s",
+		r->name, (double)s->now / 1e6,
+		s->stats.trace_records ? s->stats.trace_records : s->stats.ops,
+		s->stats.trace_records ? "records" : "ops",
 		(double)(now - r->started_ns) / 1e9);
 }
 
