@@ -154,6 +154,79 @@ Test(lackey, every_byte_at_every_place_of_an_address)
 			}
 }
 
+/* keeps the memory calls of a trace, as the parser hands them out */
+struct calls {
+	struct strace_rec c[8];
+	char kind[8];
+	int n;
+};
+
+static int keep_calls(void *arg, const struct lackey_rec *r)
+{
+	struct calls *k = arg;
+
+	cr_assert_lt(k->n, 8);
+	k->kind[k->n] = r->kind;
+	if (r->kind == 'Y')
+		k->c[k->n] = *r->call;
+	k->n++;
+	return 0;
+}
+
+/*
+ * valgrind --trace-syscalls=yes lines: the memory calls come back as 'Y'
+ * records with their numbers and result (-errno on failure); other
+ * calls, async completions and the second half of a broken line are
+ * skipped.
+ */
+Test(lackey, memory_calls_of_trace_syscalls)
+{
+	static const char text[] =
+		"SYSCALL[7,1](9) sys_mmap ( 0x0, 8192, 3, 34, 4294967295, 0 ) "
+		"--> [pre-success] Success(0x4835000) \n"
+		"I  0401ab70,3\n"
+		"SYSCALL[7,1](0) sys_read ( 4, 0x1ffeffecd8, 832 ) --> [async] ... \n"
+		"SYSCALL[7,1](0) ... [async] --> Success(0x340) \n"
+		"SYSCALL[7,1](334) unimplemented (by the kernel) syscall: 334! (ni_syscall)\n"
+		" --> [pre-fail] Failure(0x26) \n"
+		"SYSCALL[7,2](11) sys_munmap ( 0x483c000, 44887 )[sync] --> Success(0x0) \r\n"
+		"SYSCALL[7,1](10) sys_mprotect ( 0x9000000, 4096, 1 )[sync] --> Failure(0xc) \n"
+		"SYSCALL[7,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n";
+	struct calls k = { .n = 0 };
+	uint64_t n;
+
+	cr_assert_eq(lackey_parse("t", text, strlen(text), keep_calls, &k, &n), 0);
+	cr_assert_eq(n, 1);             /* access records only */
+	cr_assert_eq(k.n, 5);
+	cr_expect_eq(k.kind[0], 'Y');
+	cr_expect_eq(k.c[0].sys, STRACE_SYS_MMAP);
+	cr_expect_eq(k.c[0].nr_args, 6);
+	cr_expect_eq(k.c[0].arg[1], 8192);
+	cr_expect_eq(k.c[0].arg[3], 34);
+	cr_expect_eq((int)(int64_t)k.c[0].arg[4], -1);
+	cr_expect_eq(k.c[0].ret, 0x4835000);
+	cr_expect_eq(k.c[0].line, 1);
+	cr_expect_eq(k.kind[1], 'I');
+	cr_expect_eq(k.c[2].sys, STRACE_SYS_MUNMAP);
+	cr_expect_eq(k.c[2].pid, 7);
+	cr_expect_eq(k.c[2].ret, 0);
+	cr_expect_eq(k.c[2].line, 7);
+	cr_expect_eq(k.c[3].sys, STRACE_SYS_MPROTECT);
+	cr_expect_eq(k.c[3].ret, -ENOMEM);
+	cr_expect_eq(k.c[4].sys, STRACE_SYS_BRK);
+	cr_expect_eq(k.c[4].nr_args, 1);
+	cr_expect_eq(k.c[4].ret, 0x4035000);
+
+	assert_bad("SYSCALL[7,1](9) sys_mmap ( 0x0, zz ) --> Success(0x0)\n",
+		   "t.lackey:1:33: error: bad argument (a number)\n");
+	assert_bad("SYSCALL[7,1](11) sys_munmap ( 0x1000, 4096 ) --> [async] ... \n",
+		   "t.lackey:1:50: error: a memory call without its result "
+		   "(expected Success(...) or Failure(...))\n");
+	assert_bad("SYSCALL[7,1](11) sys_munmap ( 0x1000, 4096 )\n",
+		   "t.lackey:1:45: error: a memory call without its result\n");
+	assert_bad("SYSCALL[7,1]x\n", "t.lackey:1:13: error: not a valgrind SYSCALL line\n");
+}
+
 Test(lackey, missing_file_is_an_error)
 {
 	struct seen s = { .n = 0 };
@@ -269,6 +342,37 @@ Test(lackey, a_trace_has_a_time_series)
 		}
 		csv_table_free(&t);
 	}
+}
+
+/*
+ * calls.lackey, recorded with --trace-syscalls=yes (by hand): the fetch
+ * at 0x400000 adopts its page (fault 1); mmap gives 0x5000000, whose two
+ * pages are stored to (faults 2, 3) and then unmapped; brk(0) shows the
+ * heap at 0x600000 and brk(0x602000) grows it; the store there is a
+ * fault in the heap (4), not an adoption. munmap of nothing and a failed
+ * mprotect change nothing, and the read, its completion and the
+ * unimplemented call are not memory calls. At the end: the adopted page
+ * and the heap page are resident, in two VMAs.
+ */
+Test(lackey, memory_calls_in_the_trace_shape_the_address_space)
+{
+	const char *sets[] = { "tlb2_entries=0" };
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini", .sets = sets, .nr_sets = 1,
+		.lackey_path = "tests/fixtures/ok/calls.lackey",
+		.out_dir = "build/test-lackey-calls",
+	};
+	struct csv_table csv;
+
+	lackey_summary(&c, &csv);
+	cr_expect_eq(column(&csv, "trace_records"), 4);
+	cr_expect_eq(column(&csv, "trace_calls"), 6);
+	cr_expect_eq(column(&csv, "adopted_pages"), 1);
+	cr_expect_eq(column(&csv, "pgfault"), 4);
+	cr_expect_eq(column(&csv, "rss_pages"), 2);
+	cr_expect_eq(column(&csv, "nr_vmas"), 2);
+	cr_expect_eq(column(&csv, "sigsegv"), 0);
+	csv_table_free(&csv);
 }
 
 /* With a snapshot, nothing is adopted: a touch outside it is SIGSEGV. */

@@ -19,6 +19,7 @@ const struct stats_field stats_fields[] = {
 	P(nr_page_table_pages), P(page_table_bytes), M(slab_bytes), S(access_time_ns),
 	S(walk_time_ns), S(fault_time_ns), S(trace_records), S(adopted_pages),
 	S(cow_faults), S(forks), S(exits), S(context_switches), S(tlb_shootdowns),
+	S(trace_calls),
 };
 
 const unsigned stats_nr_fields = ARRAY_SIZE(stats_fields);

@@ -57,6 +57,7 @@ struct stats {
 	uint64_t exits;              /* processes that exited or were killed */
 	uint64_t context_switches;   /* a CPU passing from one process to another */
 	uint64_t tlb_shootdowns;     /* invalidations sent to another CPU's TLB */
+	uint64_t trace_calls;        /* memory calls in a lackey trace (--trace-syscalls) */
 };
 
 /* Whose a counter is, for the per-process rows of summary.csv. */

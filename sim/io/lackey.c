@@ -40,11 +40,132 @@ static int bad(const char *path, unsigned line, const char *bol,
 	return -1;
 }
 
+/* The memory calls a SYSCALL line may name, with or without "sys_". */
+static enum strace_sys mem_call(const char *name, size_t len)
+{
+	static const struct { const char *name; enum strace_sys sys; } calls[] = {
+		{ "mmap", STRACE_SYS_MMAP },       { "munmap", STRACE_SYS_MUNMAP },
+		{ "mprotect", STRACE_SYS_MPROTECT }, { "brk", STRACE_SYS_BRK },
+		{ "mremap", STRACE_SYS_MREMAP },   { "madvise", STRACE_SYS_MADVISE },
+	};
+
+	if (len > 4 && !memcmp(name, "sys_", 4)) {
+		name += 4;
+		len -= 4;
+	}
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (strlen(calls[i].name) == len && !memcmp(calls[i].name, name, len))
+			return calls[i].sys;
+	return STRACE_SYS_OTHER;
+}
+
+/* A decimal or 0x-hex number at *p (before end); false if none. */
+static bool number(const char **p, const char *end, uint64_t *v)
+{
+	const char *q = *p;
+	unsigned base = 10, digits = 0;
+
+	*v = 0;
+	if (end - q > 2 && q[0] == '0' && q[1] == 'x') {
+		base = 16;
+		q += 2;
+	}
+	for (; q < end; q++, digits++) {
+		unsigned d = hexval[(unsigned char)*q];
+
+		if (d >= base || *v > (UINT64_MAX - d) / base)
+			break;
+		*v = *v * base + d;
+	}
+	*p = q;
+	return digits && digits <= 20;
+}
+
+/* Steps over the character ch at *p; false (not moving) if it is not there. */
+static bool skip(const char **p, const char *end, char ch)
+{
+	if (*p == end || **p != ch)
+		return false;
+	(*p)++;
+	return true;
+}
+
+/*
+ * A "SYSCALL[" line from bol to eol (no newline). Returns 1 with *c filled
+ * for a memory call, 0 for a line to skip, -1 after an error.
+ */
+static int syscall_line(const char *path, unsigned line, const char *bol,
+			const char *eol, struct strace_rec *c)
+{
+	const char *p = bol + 8, *name, *res;
+	uint64_t pid, tid, nr, v;
+
+	if (!number(&p, eol, &pid) || !skip(&p, eol, ',') ||
+	    !number(&p, eol, &tid) || !skip(&p, eol, ']') || !skip(&p, eol, '(') ||
+	    !number(&p, eol, &nr) || !skip(&p, eol, ')') || !skip(&p, eol, ' '))
+		return bad(path, line, bol, p, "not a valgrind SYSCALL line");
+	for (name = p; p < eol && *p != ' ' && *p != '('; p++)
+		;
+	memset(c, 0, sizeof(*c));
+	c->sys = mem_call(name, (size_t)(p - name));
+	if (c->sys == STRACE_SYS_OTHER)
+		return 0;           /* another call, or a completion "..." */
+	c->line = c->first_line = line;
+	c->pid = (int)pid;
+	c->name = name;
+	c->name_len = (size_t)(p - name);
+	while (p < eol && *p == ' ')
+		p++;
+	if (!skip(&p, eol, '('))
+		return bad(path, line, bol, p, "expected '(' and the arguments");
+	c->args = p;
+	for (;;) {
+		while (p < eol && *p == ' ')
+			p++;
+		if (p < eol && *p == ')')
+			break;
+		if (c->nr_args == 6 || !number(&p, eol, &c->arg[c->nr_args]))
+			return bad(path, line, bol, p, "bad argument (a number)");
+		c->nr_args++;
+		while (p < eol && *p == ' ')
+			p++;
+		if (p < eol && *p == ',')
+			p++;
+		else if (p == eol || *p != ')')
+			return bad(path, line, bol, p, "expected ',' or ')'");
+	}
+	c->args_len = (size_t)(p++ - c->args);
+	res = memmem(p, (size_t)(eol - p), "--> ", 4);
+	if (!res)
+		return bad(path, line, bol, p, "a memory call without its result");
+	p = res + 4;
+	/* "[pre-success] ", "[pre-fail] ": valgrind's own answer */
+	if (p < eol && *p == '[' && eol - p >= 6 && !memcmp(p, "[pre-", 5)) {
+		const char *close = memchr(p, ']', (size_t)(eol - p));
+
+		if (close && close + 1 < eol && close[1] == ' ')
+			p = close + 2;
+	}
+	if (eol - p >= 8 && (!memcmp(p, "Success(", 8) || !memcmp(p, "Failure(", 8))) {
+		bool ok = p[0] == 'S';
+
+		p += 8;
+		if (!number(&p, eol, &v) || p == eol || *p != ')')
+			return bad(path, line, bol, p, "bad result");
+		c->has_ret = true;
+		c->ret = ok ? (int64_t)v : -(int64_t)v;
+		return 1;
+	}
+	return bad(path, line, bol, p, "a memory call without its result "
+		   "(expected Success(...) or Failure(...))");
+}
+
 int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 		 void *arg, uint64_t *records)
 {
 	const char *p = buf, *end = buf + len;
-	struct lackey_rec r;
+	struct strace_rec call;
+	struct lackey_rec r = { .call = NULL };
 	uint64_t n = 0;
 	unsigned line = 0;
 	int rc = 0;
@@ -69,6 +190,30 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 			if ((end - p >= 2 && p[0] == '=' && p[1] == '=') ||
 			    *p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
 				p = nl ? nl + 1 : end;
+				continue;
+			}
+			/* the rest of a SYSCALL line valgrind broke in two */
+			if (end - p >= 5 && !memcmp(p, " --> ", 5)) {
+				p = nl ? nl + 1 : end;
+				continue;
+			}
+			if (end - p >= 8 && !memcmp(p, "SYSCALL[", 8)) {
+				const char *eol = nl ? nl : end;
+
+				if (eol > p && eol[-1] == '\r')
+					eol--;
+				rc = syscall_line(path, line, p, eol, &call);
+				if (rc < 0)
+					break;
+				p = nl ? nl + 1 : end;
+				if (!rc)
+					continue;
+				r.kind = 'Y';
+				r.line = line;
+				r.call = &call;
+				rc = fn(arg, &r);
+				if (rc)
+					break;
 				continue;
 			}
 			rc = bad(path, line, bol, p, "not a lackey record "

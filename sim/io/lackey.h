@@ -8,9 +8,21 @@
  *      M 0421e4a0,4        modify (a load and a store)
  *
  * address in hex (no 0x), size in decimal. Lines that valgrind itself
- * writes start with "==" and are skipped, as are blank lines. Anything
- * else, or a record cut short (a truncated file), is an error with its
- * place: "file:line:col: error: ...".
+ * writes start with "==" and are skipped, as are blank lines.
+ *
+ * Recorded with --trace-syscalls=yes, the same log has valgrind's account
+ * of every system call, in order with the accesses:
+ *
+ *     SYSCALL[1234,1](9) sys_mmap ( 0x0, 8192, 3, 34, 4294967295, 0 ) --> [pre-success] Success(0x4835000)
+ *     SYSCALL[1234,1](11) sys_munmap ( 0x483c000, 44887 )[sync] --> Success(0x0)
+ *
+ * The memory calls (mmap, munmap, mprotect, brk, mremap, madvise) come
+ * back as records of kind 'Y' carrying the call as an strace record
+ * (arguments, result or -errno), for the strace replay to run; other
+ * calls and their "... [async] -->" completions are skipped. Anything
+ * else, a memory call without its result, or a record cut short (a
+ * truncated file) is an error with its place:
+ * "file:line:col: error: ...".
  */
 #ifndef SIM_IO_LACKEY_H
 #define SIM_IO_LACKEY_H
@@ -18,11 +30,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "io/strace.h"
+
 struct lackey_rec {
-	char kind;          /* 'I', 'L', 'S' or 'M' */
+	char kind;          /* 'I', 'L', 'S', 'M', or 'Y': a memory call */
 	unsigned size;      /* bytes */
 	uint64_t addr;      /* virtual address */
 	unsigned line;      /* in the trace */
+	const struct strace_rec *call; /* 'Y': the call (valid during fn) */
 };
 
 /* Called once per record; a non-zero return stops the parse with it. */

@@ -27,6 +27,7 @@
 
 struct rspace {
 	struct mm_struct *mm;       /* the address space */
+	bool borrowed;              /* the caller's: not destroyed here */
 	struct rspace *next;        /* all spaces, for freeing */
 };
 
@@ -809,7 +810,8 @@ static void replay_cleanup(struct replay *rp)
 		struct rspace *s = rp->spaces;
 
 		rp->spaces = s->next;
-		mm_destroy(s->mm);
+		if (!s->borrowed)
+			mm_destroy(s->mm);
 		free(s);
 	}
 	while (rp->tables) {
@@ -882,4 +884,55 @@ void replay_result_free(struct replay_result *r)
 		free(r->events[i].args);
 	free(r->events);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- a session on the caller's address space --------------------------- */
+
+struct replay_session {
+	struct replay rp;
+	struct replay_opts o;
+};
+
+int replay_session_new(struct mm_struct *mm, const struct sim_config *cfg,
+		       struct replay_result *r, struct replay_session **out)
+{
+	struct replay_session *s = calloc(1, sizeof(*s));
+	struct rproc *p;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	memset(r, 0, sizeof(*r));
+	s->o.cfg = cfg;
+	s->rp.o = &s->o;
+	s->rp.r = r;
+	if (setup_params(&s->rp)) {
+		free(s);
+		return -EINVAL;
+	}
+	p = proc_add(&s->rp, 0);
+	if (!p || !(p->space = space_new(&s->rp, mm))) {
+		replay_session_free(s);
+		return -ENOMEM;
+	}
+	p->space->borrowed = true;
+	*out = s;
+	return 0;
+}
+
+int replay_session_call(struct replay_session *s, const struct strace_rec *rec)
+{
+	struct strace_rec one = *rec;
+
+	/* one process: its threads' calls act on the same address space */
+	one.pid = 0;
+	return replay_record(&s->rp, &one);
+}
+
+void replay_session_free(struct replay_session *s)
+{
+	if (!s)
+		return;
+	replay_cleanup(&s->rp);
+	free(s);
 }

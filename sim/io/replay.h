@@ -99,6 +99,24 @@ struct mm_struct;
 int replay_import_snapshot(struct mm_struct *mm, const struct maps_snapshot *s,
 			   const char *path);
 
+/*
+ * One process's memory calls run on an address space the caller owns (a
+ * lackey trace's, whose log interleaves them with the accesses): each
+ * call through replay_session_call(), with the same comparison and
+ * adoption of the logged outcome as replay_run(), counted in *r. A pid
+ * other than the session's is taken as a thread of it. cfg gives the
+ * page size for brk (NULL: defaults).
+ */
+struct replay_session;
+
+int replay_session_new(struct mm_struct *mm, const struct sim_config *cfg,
+		       struct replay_result *r, struct replay_session **out);
+/* Runs one record (a memory call, or openat/close for file identities).
+ * Returns 0, or -ENOMEM. */
+int replay_session_call(struct replay_session *s, const struct strace_rec *rec);
+/* Frees the session; the address space stays the caller's. */
+void replay_session_free(struct replay_session *s);
+
 /* Frees the event records of *r and zeroes it. */
 void replay_result_free(struct replay_result *r);
 

@@ -547,6 +547,9 @@ struct lackey_ctx {
 	uint64_t cost;              /* simulated ns of every access */
 	struct run_out *out;        /* where samples go */
 	uint64_t next_sample;       /* simulated ns of the next one, ~0: none */
+	struct replay_session *calls; /* the trace's memory calls, if it has any */
+	struct replay_result calls_result;
+	bool host_error;            /* out of host memory: stop */
 	uint64_t known[1024];       /* pages known to be in a VMA (+1), by page % 1024 */
 };
 
@@ -614,9 +617,34 @@ static inline int lackey_page(struct lackey_ctx *c, char kind, uint64_t va,
 	}
 }
 
-static int on_lackey(void *arg, const struct lackey_rec *r)
+/*
+ * A memory call valgrind logged among the accesses: it runs through the
+ * strace replay, which takes valgrind's outcome (its placement, which is
+ * not the kernel's) when vmsim's differs. Pages adopted so far may be
+ * unmapped now, so the memo of known pages starts again.
+ */
+static noinline int lackey_call(struct lackey_ctx *c,
+				const struct strace_rec *call)
 {
-	struct lackey_ctx *c = arg;
+	struct sim *s = c->sim;
+
+	if (!c->calls && replay_session_new(s->procs[0].mm, s->cfg,
+					    &c->calls_result, &c->calls)) {
+		c->host_error = true;
+		return 1;
+	}
+	if (replay_session_call(c->calls, call)) {
+		c->host_error = true;
+		return 1;
+	}
+	s->stats.trace_calls++;
+	memset(c->known, 0, sizeof(c->known));
+	return 0;
+}
+
+static inline int on_access_record(struct lackey_ctx *c,
+				   const struct lackey_rec *r)
+{
 	uint64_t size = c->sim->cfg->page_size, mask = ~(size - 1);
 	uint64_t first = r->addr & mask, last;
 	int rc = 0;
@@ -636,6 +664,15 @@ static int on_lackey(void *arg, const struct lackey_rec *r)
 			break;
 	}
 	return rc;
+}
+
+static int on_lackey(void *arg, const struct lackey_rec *r)
+{
+	struct lackey_ctx *c = arg;
+
+	if (unlikely(r->kind == 'Y'))
+		return lackey_call(c, r->call);
+	return on_access_record(c, r);
 }
 
 /*
@@ -700,6 +737,11 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 		exit_code = VMSIM_EXIT_INPUT;
 		goto out;
 	}
+	if (c.host_error) {
+		diag_error(trace, 0, 0, "out of host memory");
+		exit_code = VMSIM_EXIT_SIM;
+		goto out;
+	}
 	if (rc > 0) {
 		/* an outcome of the simulation, not bad input */
 		fprintf(stderr, "vmsim: replay: out of simulated memory (memory_size"
@@ -724,6 +766,8 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 		}
 	}
 out:
+	replay_session_free(c.calls);
+	replay_result_free(&c.calls_result);
 	if (exit_code) {
 		csv_abort(&out.ts);
 		if (out_dir)
