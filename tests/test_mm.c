@@ -557,6 +557,20 @@ Test(mm, brk_from_an_empty_heap_does_not_merge_with_bss)
 	mm_destroy(mm);
 }
 
+/* Found in review: a break past task_size (or one whose page rounding
+ * wraps) is refused, as Linux's check_brk_limits does, not a VMA that
+ * wraps around the address space. */
+Test(mm, brk_past_task_size_is_refused)
+{
+	struct mm_struct *mm = with_heap(0x555555b3e000);
+
+	cr_assert_eq(brk(mm, 0xffffffffffff0000), 0x555555b3e000ULL);
+	cr_assert_eq(brk(mm, 0xfffffffffffff001), 0x555555b3e000ULL);
+	cr_assert_eq(brk(mm, 0x800000000000), 0x555555b3e000ULL);
+	cr_assert_eq(mm_nr_vmas(mm), 1);
+	mm_destroy(mm);
+}
+
 Test(mm, brk_needs_a_free_page_and_the_guard_gap_above)
 {
 	struct mm_struct *mm = with_heap(0x555555b3e000);

@@ -905,6 +905,9 @@ static uint64_t do_brk(struct mm_struct *mm, uint64_t brk)
 		return origbrk;
 	newbrk = page_align(mm, brk);
 	oldbrk = page_align(mm, mm->brk);
+	/* check_brk_limits: the heap ends below task_size (and cannot wrap) */
+	if (newbrk < brk || newbrk > mm->p.task_size)
+		return origbrk;
 	if (oldbrk == newbrk) {
 		mm->brk = brk;
 		return brk;
