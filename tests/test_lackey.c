@@ -219,12 +219,51 @@ Test(lackey, memory_calls_of_trace_syscalls)
 
 	assert_bad("SYSCALL[7,1](9) sys_mmap ( 0x0, zz ) --> Success(0x0)\n",
 		   "t.lackey:1:33: error: bad argument (a number)\n");
-	assert_bad("SYSCALL[7,1](11) sys_munmap ( 0x1000, 4096 ) --> [async] ... \n",
+	assert_bad("SYSCALL[7,1](11) sys_munmap ( 0x1000, 4096 ) --> Done \n",
 		   "t.lackey:1:50: error: a memory call without its result "
 		   "(expected Success(...) or Failure(...))\n");
 	assert_bad("SYSCALL[7,1](11) sys_munmap ( 0x1000, 4096 )\n",
 		   "t.lackey:1:45: error: a memory call without its result\n");
 	assert_bad("SYSCALL[7,1]x\n", "t.lackey:1:13: error: not a valgrind SYSCALL line\n");
+}
+
+/*
+ * Found in review, on real valgrind output: madvise may block, so its
+ * result comes on a later "... [async] -->" line of the same thread; a
+ * brk that valgrind refuses is cut by its "==pid==" message and ends on a
+ * " --> " line; an fd of -1 may be printed signed; "--pid--" notes are
+ * valgrind's own lines.
+ */
+Test(lackey, memory_calls_whose_result_comes_later)
+{
+	static const char text[] =
+		"SYSCALL[7,1](28) sys_madvise ( 0x4a2c000, 1048576, 4 ) --> [async] ... \n"
+		"SYSCALL[7,2](0) sys_read ( 4, 0x1ffeffecd8, 832 ) --> [async] ... \n"
+		"I  0401ab70,3\n"
+		"SYSCALL[7,2](0) ... [async] --> Success(0x340) \n"
+		"SYSCALL[7,1](28) ... [async] --> Success(0x0) \n"
+		"SYSCALL[7,1](12) sys_brk ( 0x4854000 )==7== brk segment overflow "
+		"in thread #1: can't grow to 0x4854000\n"
+		"==7== (see section Limitations in user manual)\n"
+		" --> [pre-success] Success(0x4833000) \n"
+		"--7-- WARNING: unhandled amd64-linux syscall: 999\n"
+		"SYSCALL[7,1](9) sys_mmap ( 0x0, 4096, 3, 34, -1, 0 ) "
+		"--> [pre-success] Success(0x483c000) \n";
+	struct calls k = { .n = 0 };
+
+	cr_assert_eq(lackey_parse("t", text, strlen(text), keep_calls, &k, NULL), 0);
+	cr_assert_eq(k.n, 4);
+	cr_expect_eq(k.kind[0], 'I');
+	cr_expect_eq(k.c[1].sys, STRACE_SYS_MADVISE);
+	cr_expect_eq(k.c[1].arg[1], 1048576);
+	cr_expect_eq(k.c[1].arg[2], 4);
+	cr_expect_eq(k.c[1].ret, 0);
+	cr_expect_eq(k.c[2].sys, STRACE_SYS_BRK);
+	cr_expect_eq(k.c[2].arg[0], 0x4854000);
+	cr_expect_eq(k.c[2].ret, 0x4833000);
+	cr_expect_eq(k.c[3].sys, STRACE_SYS_MMAP);
+	cr_expect_eq((int)(int64_t)k.c[3].arg[4], -1);
+	cr_expect_eq(k.c[3].ret, 0x483c000);
 }
 
 Test(lackey, missing_file_is_an_error)

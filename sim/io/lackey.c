@@ -64,8 +64,11 @@ static bool number(const char **p, const char *end, uint64_t *v)
 {
 	const char *q = *p;
 	unsigned base = 10, digits = 0;
+	bool neg = q < end && *q == '-';
 
 	*v = 0;
+	if (neg)
+		q++;
 	if (end - q > 2 && q[0] == '0' && q[1] == 'x') {
 		base = 16;
 		q += 2;
@@ -78,6 +81,8 @@ static bool number(const char **p, const char *end, uint64_t *v)
 		*v = *v * base + d;
 	}
 	*p = q;
+	if (neg)
+		*v = -*v;       /* valgrind prints an fd of -1 so: two's complement */
 	return digits && digits <= 20;
 }
 
@@ -90,20 +95,76 @@ static bool skip(const char **p, const char *end, char ch)
 	return true;
 }
 
+#define MAX_ASYNC 16
+
+/* Memory calls whose result comes on a later line. */
+struct call_state {
+	struct strace_rec async[MAX_ASYNC]; /* "--> [async] ...": by thread */
+	uint64_t async_tid[MAX_ASYNC];
+	unsigned nr_async;
+	struct strace_rec broken;   /* cut by valgrind's "==pid==" messages */
+	bool has_broken;
+};
+
+/*
+ * The result at p ("[pre-success] Success(0x..)", "Failure(0x..)"): 1
+ * with c->ret set, -1 after an error.
+ */
+static int call_result(const char *path, unsigned line, const char *bol,
+		       const char *p, const char *eol, struct strace_rec *c)
+{
+	uint64_t v;
+
+	/* "[pre-success] ", "[pre-fail] ": valgrind's own answer */
+	if (p < eol && *p == '[' && eol - p >= 6 && !memcmp(p, "[pre-", 5)) {
+		const char *close = memchr(p, ']', (size_t)(eol - p));
+
+		if (close && close + 1 < eol && close[1] == ' ')
+			p = close + 2;
+	}
+	if (eol - p >= 8 && (!memcmp(p, "Success(", 8) || !memcmp(p, "Failure(", 8))) {
+		bool ok = p[0] == 'S';
+
+		p += 8;
+		if (!number(&p, eol, &v) || p == eol || *p != ')')
+			return bad(path, line, bol, p, "bad result");
+		c->has_ret = true;
+		c->ret = ok ? (int64_t)v : -(int64_t)v;
+		return 1;
+	}
+	return bad(path, line, bol, p, "a memory call without its result "
+		   "(expected Success(...) or Failure(...))");
+}
+
 /*
  * A "SYSCALL[" line from bol to eol (no newline). Returns 1 with *c filled
- * for a memory call, 0 for a line to skip, -1 after an error.
+ * for a memory call, 0 for a line to skip (or a call whose result comes
+ * later, kept in st), -1 after an error.
  */
 static int syscall_line(const char *path, unsigned line, const char *bol,
-			const char *eol, struct strace_rec *c)
+			const char *eol, struct strace_rec *c,
+			struct call_state *st)
 {
 	const char *p = bol + 8, *name, *res;
-	uint64_t pid, tid, nr, v;
+	uint64_t pid, tid, nr;
 
 	if (!number(&p, eol, &pid) || !skip(&p, eol, ',') ||
 	    !number(&p, eol, &tid) || !skip(&p, eol, ']') || !skip(&p, eol, '(') ||
 	    !number(&p, eol, &nr) || !skip(&p, eol, ')') || !skip(&p, eol, ' '))
 		return bad(path, line, bol, p, "not a valgrind SYSCALL line");
+	if (eol - p >= 4 && !memcmp(p, "... ", 4)) {
+		/* "... [async] --> Success(..)": the end of a call of tid */
+		res = memmem(p, (size_t)(eol - p), "--> ", 4);
+		for (unsigned i = 0; res && i < st->nr_async; i++) {
+			if (st->async_tid[i] != tid)
+				continue;
+			*c = st->async[i];
+			st->async[i] = st->async[--st->nr_async];
+			st->async_tid[i] = st->async_tid[st->nr_async];
+			return call_result(path, line, bol, res + 4, eol, c);
+		}
+		return 0;
+	}
 	for (name = p; p < eol && *p != ' ' && *p != '('; p++)
 		;
 	memset(c, 0, sizeof(*c));
@@ -136,28 +197,25 @@ static int syscall_line(const char *path, unsigned line, const char *bol,
 	}
 	c->args_len = (size_t)(p++ - c->args);
 	res = memmem(p, (size_t)(eol - p), "--> ", 4);
+	if (!res && eol - p >= 2 && p[0] == '=' && p[1] == '=') {
+		/* valgrind's message cut the line: " --> result" follows */
+		st->broken = *c;
+		st->has_broken = true;
+		return 0;
+	}
 	if (!res)
 		return bad(path, line, bol, p, "a memory call without its result");
 	p = res + 4;
-	/* "[pre-success] ", "[pre-fail] ": valgrind's own answer */
-	if (p < eol && *p == '[' && eol - p >= 6 && !memcmp(p, "[pre-", 5)) {
-		const char *close = memchr(p, ']', (size_t)(eol - p));
-
-		if (close && close + 1 < eol && close[1] == ' ')
-			p = close + 2;
+	if (eol - p >= 7 && !memcmp(p, "[async]", 7)) {
+		/* it may block (madvise): the result comes with tid's "..." */
+		if (st->nr_async == MAX_ASYNC)
+			return bad(path, line, bol, p, "too many calls waiting "
+				   "for their results");
+		st->async[st->nr_async] = *c;
+		st->async_tid[st->nr_async++] = tid;
+		return 0;
 	}
-	if (eol - p >= 8 && (!memcmp(p, "Success(", 8) || !memcmp(p, "Failure(", 8))) {
-		bool ok = p[0] == 'S';
-
-		p += 8;
-		if (!number(&p, eol, &v) || p == eol || *p != ')')
-			return bad(path, line, bol, p, "bad result");
-		c->has_ret = true;
-		c->ret = ok ? (int64_t)v : -(int64_t)v;
-		return 1;
-	}
-	return bad(path, line, bol, p, "a memory call without its result "
-		   "(expected Success(...) or Failure(...))");
+	return call_result(path, line, bol, p, eol, c);
 }
 
 int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
@@ -165,6 +223,7 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 {
 	const char *p = buf, *end = buf + len;
 	struct strace_rec call;
+	struct call_state st = { .nr_async = 0 };
 	struct lackey_rec r = { .call = NULL };
 	uint64_t n = 0;
 	unsigned line = 0;
@@ -192,9 +251,33 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 				p = nl ? nl + 1 : end;
 				continue;
 			}
+			/* valgrind's "--pid--" notes */
+			if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+				p = nl ? nl + 1 : end;
+				continue;
+			}
 			/* the rest of a SYSCALL line valgrind broke in two */
 			if (end - p >= 5 && !memcmp(p, " --> ", 5)) {
+				const char *eol = nl ? nl : end;
+
+				if (eol > p && eol[-1] == '\r')
+					eol--;
+				if (!st.has_broken) {
+					p = nl ? nl + 1 : end;
+					continue;
+				}
+				call = st.broken;
+				st.has_broken = false;
+				rc = call_result(path, line, p, p + 5, eol, &call);
+				if (rc < 0)
+					break;
 				p = nl ? nl + 1 : end;
+				r.kind = 'Y';
+				r.line = line;
+				r.call = &call;
+				rc = fn(arg, &r);
+				if (rc)
+					break;
 				continue;
 			}
 			if (end - p >= 8 && !memcmp(p, "SYSCALL[", 8)) {
@@ -202,7 +285,7 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 
 				if (eol > p && eol[-1] == '\r')
 					eol--;
-				rc = syscall_line(path, line, p, eol, &call);
+				rc = syscall_line(path, line, p, eol, &call, &st);
 				if (rc < 0)
 					break;
 				p = nl ? nl + 1 : end;
