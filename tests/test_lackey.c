@@ -414,6 +414,28 @@ Test(lackey, memory_calls_in_the_trace_shape_the_address_space)
 	csv_table_free(&csv);
 }
 
+/* Found in review: when accesses cost no simulated time, the last row
+ * still shows the end (it was skipped for lack of a later time). */
+Test(lackey, the_last_row_shows_the_end_when_time_stands_still)
+{
+	const char *sets[] = { "cost_tlb_hit_ns=0", "cost_walk_level_ns=0",
+			       "cost_fault_ns=0", "cost_zero_page_ns=0" };
+	struct replay_cli c = {
+		.config_path = "config/x86_64.ini", .sets = sets, .nr_sets = 4,
+		.lackey_path = "tests/fixtures/ok/small.lackey",
+		.out_dir = "build/test-lackey-ts0",
+	};
+	struct csv_table t;
+
+	cr_assert_eq(run_lackey(&c), 0);
+	cr_assert_eq(csv_read("build/test-lackey-ts0/timeseries.csv", &t), 0);
+	cr_assert_eq(t.nr_rows, 3);
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "time_ns")], "0");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "rss_pages")], "3");
+	cr_expect_str_eq(t.rows[2].fields[csv_column(&t, "accesses")], "8");
+	csv_table_free(&t);
+}
+
 /* With a snapshot, nothing is adopted: a touch outside it is SIGSEGV. */
 Test(lackey, with_a_snapshot_outside_accesses_are_segv)
 {

@@ -547,6 +547,7 @@ struct lackey_ctx {
 	uint64_t cost;              /* simulated ns of every access */
 	struct run_out *out;        /* where samples go */
 	uint64_t next_sample;       /* simulated ns of the next one, ~0: none */
+	bool dirty;                 /* a record or call since the last sample */
 	struct replay_session *calls; /* the trace's memory calls, if it has any */
 	struct replay_result calls_result;
 	bool host_error;            /* out of host memory: stop */
@@ -566,6 +567,7 @@ static void lackey_sample(struct lackey_ctx *c)
 	s->now = c->cost;
 	sim_update_stats(s);
 	on_sample(c->out, s);
+	c->dirty = false;
 	s->last_sample_ns = s->now;
 	c->next_sample = s->now - s->now % every + every;
 }
@@ -669,10 +671,11 @@ static inline int on_access_record(struct lackey_ctx *c,
 static int on_lackey(void *arg, const struct lackey_rec *r)
 {
 	struct lackey_ctx *c = arg;
+	int rc = unlikely(r->kind == 'Y') ? lackey_call(c, r->call)
+					   : on_access_record(c, r);
 
-	if (unlikely(r->kind == 'Y'))
-		return lackey_call(c, r->call);
-	return on_access_record(c, r);
+	c->dirty = true;
+	return rc;
 }
 
 /*
@@ -752,7 +755,7 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 	sim.now = c.cost;
 	sim_update_stats(&sim);
 	/* and the last the machine at the end */
-	if (cfg->sample_interval_ns && sim.now > sim.last_sample_ns)
+	if (cfg->sample_interval_ns && (sim.now > sim.last_sample_ns || c.dirty))
 		on_sample(&out, &sim);
 	progress(&out, &sim, true);
 	if (out_dir) {
