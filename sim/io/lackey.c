@@ -170,7 +170,7 @@ static int syscall_line(const char *path, unsigned line, const char *bol,
 	memset(c, 0, sizeof(*c));
 	c->sys = mem_call(name, (size_t)(p - name));
 	if (c->sys == STRACE_SYS_OTHER)
-		return 0;           /* another call, or a completion "..." */
+		return 0;           /* a call vmsim does not run */
 	c->line = c->first_line = line;
 	c->pid = (int)pid;
 	c->name = name;
@@ -218,6 +218,23 @@ static int syscall_line(const char *path, unsigned line, const char *bol,
 	return call_result(path, line, bol, p, eol, c);
 }
 
+/*
+ * A line of valgrind's system-call account: "SYSCALL[...", or " --> ...",
+ * the end of a call line that one of valgrind's messages cut in two (it
+ * completes the call kept in st, if any). Returns as syscall_line().
+ */
+static int call_line(const char *path, unsigned line, const char *bol,
+		     const char *eol, struct strace_rec *c, struct call_state *st)
+{
+	if (bol[0] == 'S')
+		return syscall_line(path, line, bol, eol, c, st);
+	if (!st->has_broken)
+		return 0;
+	*c = st->broken;
+	st->has_broken = false;
+	return call_result(path, line, bol, bol + 5, eol, c);
+}
+
 int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 		 void *arg, uint64_t *records)
 {
@@ -256,36 +273,13 @@ int lackey_parse(const char *path, const char *buf, size_t len, lackey_fn fn,
 				p = nl ? nl + 1 : end;
 				continue;
 			}
-			/* the rest of a SYSCALL line valgrind broke in two */
-			if (end - p >= 5 && !memcmp(p, " --> ", 5)) {
+			if ((end - p >= 5 && !memcmp(p, " --> ", 5)) ||
+			    (end - p >= 8 && !memcmp(p, "SYSCALL[", 8))) {
 				const char *eol = nl ? nl : end;
 
 				if (eol > p && eol[-1] == '\r')
 					eol--;
-				if (!st.has_broken) {
-					p = nl ? nl + 1 : end;
-					continue;
-				}
-				call = st.broken;
-				st.has_broken = false;
-				rc = call_result(path, line, p, p + 5, eol, &call);
-				if (rc < 0)
-					break;
-				p = nl ? nl + 1 : end;
-				r.kind = 'Y';
-				r.line = line;
-				r.call = &call;
-				rc = fn(arg, &r);
-				if (rc)
-					break;
-				continue;
-			}
-			if (end - p >= 8 && !memcmp(p, "SYSCALL[", 8)) {
-				const char *eol = nl ? nl : end;
-
-				if (eol > p && eol[-1] == '\r')
-					eol--;
-				rc = syscall_line(path, line, p, eol, &call, &st);
+				rc = call_line(path, line, p, eol, &call, &st);
 				if (rc < 0)
 					break;
 				p = nl ? nl + 1 : end;

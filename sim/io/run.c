@@ -590,8 +590,9 @@ static inline int lackey_access(struct lackey_ctx *c, uint64_t va,
 				uint64_t page, enum pt_access a)
 {
 	/*
-	 * Nothing is unmapped during a trace, so a page found in a VMA
-	 * stays there; a small direct-mapped memo spares the lookups.
+	 * A page found in a VMA stays there until the trace's next memory
+	 * call (lackey_call forgets them all), so a small direct-mapped memo
+	 * spares the lookups.
 	 */
 	uint64_t *known = &c->known[(page >> 12) & 1023];
 
