@@ -40,23 +40,20 @@ static int bad(const char *path, unsigned line, const char *bol,
 	return -1;
 }
 
-/* The memory calls a SYSCALL line may name, with or without "sys_". */
+/*
+ * The memory call a SYSCALL line names, with or without "sys_" (the names
+ * strace logs), or STRACE_SYS_OTHER.
+ */
 static enum strace_sys mem_call(const char *name, size_t len)
 {
-	static const struct { const char *name; enum strace_sys sys; } calls[] = {
-		{ "mmap", STRACE_SYS_MMAP },       { "munmap", STRACE_SYS_MUNMAP },
-		{ "mprotect", STRACE_SYS_MPROTECT }, { "brk", STRACE_SYS_BRK },
-		{ "mremap", STRACE_SYS_MREMAP },   { "madvise", STRACE_SYS_MADVISE },
-	};
+	enum strace_sys sys;
 
 	if (len > 4 && !memcmp(name, "sys_", 4)) {
 		name += 4;
 		len -= 4;
 	}
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
-		if (strlen(calls[i].name) == len && !memcmp(calls[i].name, name, len))
-			return calls[i].sys;
-	return STRACE_SYS_OTHER;
+	sys = strace_sys_lookup(name, len);
+	return strace_is_mem(sys) ? sys : STRACE_SYS_OTHER;
 }
 
 /* A decimal or 0x-hex number at *p (before end); false if none. */
@@ -196,6 +193,8 @@ static int syscall_line(const char *path, unsigned line, const char *bol,
 			return bad(path, line, bol, p, "expected ',' or ')'");
 	}
 	c->args_len = (size_t)(p++ - c->args);
+	if (c->name_len >= 5 && !memcmp(name + c->name_len - 5, "mmap2", 5))
+		c->arg[5] <<= 12;   /* 32-bit mmap2: offset in 4096-byte units */
 	res = memmem(p, (size_t)(eol - p), "--> ", 4);
 	if (!res && eol - p >= 2 && p[0] == '=' && p[1] == '=') {
 		/* valgrind's message cut the line: " --> result" follows */

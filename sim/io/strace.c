@@ -140,7 +140,7 @@ const char *strace_sys_name(enum strace_sys sys)
 	return "?";
 }
 
-static enum strace_sys lookup_sys(const char *s, size_t len)
+enum strace_sys strace_sys_lookup(const char *s, size_t len)
 {
 	/* Memory calls first: they are the bulk of a trace=memory log. */
 	for (size_t i = 0; i < ARRAY_SIZE(sys_names); i++)
@@ -734,7 +734,7 @@ static int decode_call(struct strace_parser *ps, const struct text *t,
 		return T_ERROR(t, n0, "expected a system call: name(arguments) = result");
 	r->name = n0;
 	r->name_len = (size_t)(p - n0);
-	r->sys = lookup_sys(n0, r->name_len);
+	r->sys = strace_sys_lookup(n0, r->name_len);
 	known = r->sys != STRACE_SYS_OTHER;
 	r->args = ++p;
 	close = scan_args(p, e, as, aend, known ? 8 : 0, &n);
@@ -939,7 +939,7 @@ int strace_next(struct strace_parser *p, struct strace_rec *r)
 			if (!s || s->len < (size_t)(n1 - n0) ||
 			    memcmp(s->text, n0, (size_t)(n1 - n0)) ||
 			    s->text[n1 - n0] != '(') {
-				if (lookup_sys(n0, (size_t)(n1 - n0)) == STRACE_SYS_OTHER) {
+				if (strace_sys_lookup(n0, (size_t)(n1 - n0)) == STRACE_SYS_OTHER) {
 					if (s)
 						s->used = false;
 					r->sys = STRACE_SYS_OTHER;

@@ -141,6 +141,10 @@ int strace_next(struct strace_parser *p, struct strace_rec *r);
 /* Releases everything the parser holds. */
 void strace_close(struct strace_parser *p);
 
+/* The kind of call named by len bytes at name ("mmap", "mmap2", "clone3",
+ * ...); STRACE_SYS_OTHER for a call replay does not model. */
+enum strace_sys strace_sys_lookup(const char *name, size_t len);
+
 /* "mmap", "clone3", "+++ exited", ...: the name of a record kind. */
 const char *strace_sys_name(enum strace_sys sys);
 
