@@ -1075,6 +1075,13 @@ void sim_proc_stats(const struct sim *s, unsigned idx, struct stats *out)
 	}
 }
 
+void sim_sample(struct sim *s)
+{
+	sim_update_stats(s);
+	s->hooks.sample(s->hooks.ctx, s);
+	s->last_sample_ns = s->now;
+}
+
 void sim_update_stats(struct sim *s)
 {
 	const struct buddy_stats *b = &s->zone.stats;
@@ -1378,9 +1385,7 @@ int sim_run(struct sim *s)
 			rc = cpu_release(s, ev.arg);
 			break;
 		case EV_SAMPLE:
-			sim_update_stats(s);
-			s->hooks.sample(s->hooks.ctx, s);
-			s->last_sample_ns = s->now;
+			sim_sample(s);
 			/* keep sampling while processes remain */
 			if (s->nr_running &&
 			    evq_push(&s->evq, s->now + s->cfg->sample_interval_ns,

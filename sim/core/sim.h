@@ -201,4 +201,9 @@ void sim_proc_stats(const struct sim *s, unsigned idx, struct stats *out);
 /* Copies the allocator's live counters into s->stats. */
 void sim_update_stats(struct sim *s);
 
+/* One sample now: the state counters brought up to date, then hooks.sample
+ * (which must be set). sim_run() takes them; a trace replay, which has no
+ * events, takes its own. */
+void sim_sample(struct sim *s);
+
 #endif

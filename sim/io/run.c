@@ -545,7 +545,6 @@ struct lackey_ctx {
 	struct sim *sim;
 	bool adopt;                 /* map untouched pages on demand */
 	uint64_t cost;              /* simulated ns of every access */
-	struct run_out *out;        /* where samples go */
 	uint64_t next_sample;       /* simulated ns of the next one, ~0: none */
 	bool dirty;                 /* a record or call since the last sample */
 	struct replay_session *calls; /* the trace's memory calls, if it has any */
@@ -565,10 +564,8 @@ static void lackey_sample(struct lackey_ctx *c)
 	uint64_t every = s->cfg->sample_interval_ns;
 
 	s->now = c->cost;
-	sim_update_stats(s);
-	on_sample(c->out, s);
+	sim_sample(s);
 	c->dirty = false;
-	s->last_sample_ns = s->now;
 	c->next_sample = s->now - s->now % every + every;
 }
 
@@ -692,7 +689,7 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 	struct maps_snapshot snap;
 	struct sim sim;
 	struct run_out out = { .o = o, .name = name };
-	struct lackey_ctx c = { .sim = &sim, .adopt = !maps, .out = &out,
+	struct lackey_ctx c = { .sim = &sim, .adopt = !maps,
 				.next_sample = UINT64_MAX };
 	int rc, exit_code = VMSIM_EXIT_OK;
 
@@ -705,6 +702,8 @@ static int lackey_sim(struct sim_config *cfg, const char *trace,
 		return VMSIM_EXIT_SIM;
 	}
 	sim.dump_out = NULL;
+	sim.hooks.ctx = &out;
+	sim.hooks.sample = on_sample;
 	if (sim_add_process(&sim, &prog)) {
 		exit_code = VMSIM_EXIT_SIM;
 		goto out;
