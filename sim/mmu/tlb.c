@@ -127,11 +127,15 @@ static int level_init(struct tlb_level *l, unsigned entries, unsigned ways)
 	l->set = malloc(sizeof(*l->set) * l->sets);
 	l->free = malloc(sizeof(*l->free) * entries);
 	l->stamp = malloc(sizeof(*l->stamp) * entries);
-	l->age = malloc(sizeof(*l->age) * entries);
-	l->sort_tmp = malloc(sizeof(*l->sort_tmp) * ways);
-	if (!l->e || !l->bucket || !l->stamp || !l->set || !l->free ||
-	    !l->age || !l->sort_tmp)
+	if (!l->e || !l->bucket || !l->stamp || !l->set || !l->free)
 		return -ENOMEM;
+	if (ways > TLB_SCAN_WAYS) {
+		/* only sets too large to scan keep an age order */
+		l->age = malloc(sizeof(*l->age) * entries);
+		l->sort_tmp = malloc(sizeof(*l->sort_tmp) * ways);
+		if (!l->age || !l->sort_tmp)
+			return -ENOMEM;
+	}
 	level_reset(l);
 	return 0;
 }
@@ -219,37 +223,38 @@ static void age_sort(struct tlb_age *a, struct tlb_age *tmp, uint32_t n)
 		memcpy(a, src, sizeof(*a) * n);
 }
 
-/* The way a fill of set s takes: an empty one, else the LRU. */
-static uint32_t victim(struct tlb_level *l, unsigned s)
+/*
+ * The LRU way of a full set of at most TLB_SCAN_WAYS ways starting at
+ * first: the least of (stamp << 4 | way) names it, with no branch (which
+ * way is oldest is anybody's guess) and two chains of compares instead of
+ * one. Stamps stay below 2^60.
+ */
+static uint32_t oldest_scanned(const struct tlb_level *l, uint32_t first)
+{
+	const uint64_t *stamp = &l->stamp[first];
+	uint64_t a = UINT64_MAX, b = UINT64_MAX, x, y;
+	uint32_t w;
+
+	for (w = 0; w + 1 < l->ways; w += 2) {
+		x = stamp[w] << 4 | w;
+		y = stamp[w + 1] << 4 | (w + 1);
+		a = x < a ? x : a;
+		b = y < b ? y : b;
+	}
+	if (w < l->ways) {
+		x = stamp[w] << 4 | w;
+		a = x < a ? x : a;
+	}
+	return first + (uint32_t)((a < b ? a : b) & 15);
+}
+
+/* The LRU way of a full larger set s, through its age order. */
+static uint32_t oldest_by_age(struct tlb_level *l, unsigned s)
 {
 	struct tlb_set *st = &l->set[s];
 	uint32_t first = s * l->ways;
 	struct tlb_age *age = &l->age[first];
 
-	if (st->nr_free)
-		return l->free[first + --st->nr_free];
-	if (l->ways <= TLB_SCAN_WAYS) {
-		/*
-		 * The least of (stamp << 4 | way) names the oldest way: no
-		 * branch (which way is oldest is anybody's guess) and two
-		 * chains of compares instead of one. Stamps stay below 2^60.
-		 */
-		const uint64_t *stamp = &l->stamp[first];
-		uint64_t a = UINT64_MAX, b = UINT64_MAX, x, y;
-		uint32_t w;
-
-		for (w = 0; w + 1 < l->ways; w += 2) {
-			x = stamp[w] << 4 | w;
-			y = stamp[w + 1] << 4 | (w + 1);
-			a = x < a ? x : a;
-			b = y < b ? y : b;
-		}
-		if (w < l->ways) {
-			x = stamp[w] << 4 | w;
-			a = x < a ? x : a;
-		}
-		return first + (uint32_t)((a < b ? a : b) & 15);
-	}
 	for (;;) {
 		while (st->pos < st->len) {
 			const struct tlb_age *a = &age[st->pos++];
@@ -272,6 +277,18 @@ static uint32_t victim(struct tlb_level *l, unsigned s)
 		st->pos = 0;
 		st->len = l->ways;
 	}
+}
+
+/* The way a fill of set s takes: an empty one, else the LRU. */
+static uint32_t victim(struct tlb_level *l, unsigned s)
+{
+	struct tlb_set *st = &l->set[s];
+
+	if (st->nr_free)
+		return l->free[s * l->ways + --st->nr_free];
+	if (l->ways <= TLB_SCAN_WAYS)
+		return oldest_scanned(l, s * l->ways);
+	return oldest_by_age(l, s);
 }
 
 static void level_drop(struct tlb_level *l, uint32_t idx)

@@ -105,8 +105,9 @@ struct tlb_level {
 	uint64_t *stamp;           /* per entry: the clock at its last use; 0: empty */
 	struct tlb_set *set;       /* per set: replacement state */
 	uint32_t *free;            /* per set at s * ways: its empty ways */
-	struct tlb_age *age;       /* per set at s * ways: its age order */
-	struct tlb_age *sort_tmp;  /* ways records, for sorting one set */
+	struct tlb_age *age;       /* per set at s * ways: its age order (NULL
+				      when sets are small enough to scan) */
+	struct tlb_age *sort_tmp;  /* ways records, for sorting one set (idem) */
 	uint64_t clock;            /* the last stamp given */
 	unsigned entries;          /* sets * ways */
 	unsigned ways;             /* entries per set */
