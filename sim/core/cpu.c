@@ -117,6 +117,16 @@ static void flush_hook(void *arg, uint32_t owner, uint64_t start, uint64_t end)
 	invalidate(arg, owner - 1, start, end);
 }
 
+/* An access the TLB served (L1 or L2): counted, and its cost ns charged. */
+static inline enum cpu_result tlb_served(struct sim *s, uint64_t ns,
+					 uint64_t *cost)
+{
+	s->stats.tlb_hits++;
+	s->stats.access_time_ns += ns;
+	*cost += ns;
+	return CPU_OK;
+}
+
 /*
  * The rest of an access L1 did not serve: L2 (unless L1 held the page
  * but forbade the access), then the walk, and on a fault mm maps the
@@ -133,12 +143,8 @@ static noinline enum cpu_result access_miss(struct sim *s, struct proc *p,
 
 	if (try_l2) {
 		e = tlb_lookup_l2(&c->tlb, p->asid, va >> s->zone.page_shift);
-		if (e && permits(e->flags, access)) {
-			s->stats.tlb_hits++;
-			s->stats.access_time_ns += ns;
-			*cost += ns;
-			return CPU_OK;
-		}
+		if (e && permits(e->flags, access))
+			return tlb_served(s, ns, cost);
 	}
 	s->stats.tlb_misses++;
 	err = walk(s, c, p, p->asid, va, access, &ns);
@@ -215,10 +221,7 @@ enum cpu_result cpu_access(struct sim *s, unsigned pidx, uint64_t va,
 		return access_miss(s, p, c, va, access, cost, true);
 	if (unlikely(!permits(e->flags, access)))
 		return access_miss(s, p, c, va, access, cost, false);
-	s->stats.tlb_hits++;
-	s->stats.access_time_ns += ns;
-	*cost += ns;
-	return CPU_OK;
+	return tlb_served(s, ns, cost);
 }
 
 void cpu_attach(struct sim *s, unsigned pidx)
